@@ -1,0 +1,194 @@
+//! Command-line definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// iotlabel certifies and labels the security of connected (IoT) products.
+///
+/// It keeps a versioned catalogue of IoT security provisions (ETSI EN 303 645 and the V3
+/// additions) with crosswalks to the regimes manufacturers face: the EU Cyber Resilience Act,
+/// UK PSTI, NIST IR 8425 / the US Cyber Trust Mark, Singapore's CLS, the German and Finnish
+/// labels, OWASP ISVS and the ENISA baseline. Start with `iotlabel catalog list`.
+#[derive(Debug, Parser)]
+#[command(name = "iotlabel", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Use the catalogue in this directory instead of the one built into iotlabel.
+    #[arg(long, global = true, env = "IOTLABEL_CATALOG", value_name = "DIR")]
+    pub catalog: Option<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Browse, search, check and export the catalogue of provisions, crosswalks and profiles.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+/// Output format of listing commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Aligned, wrapped text for people (colour only on a terminal).
+    #[default]
+    Text,
+    /// JSON with the stable shape documented in docs/json.md.
+    Json,
+}
+
+/// What `catalog list` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ListKind {
+    /// Security provisions (the default).
+    #[default]
+    Provisions,
+    /// Crosswalks to regimes, guidelines and tables.
+    Crosswalks,
+    /// Laws, labels and standards a product is judged against.
+    Regimes,
+    /// Context profiles (consumer baseline, children, health, vehicles, ...).
+    Profiles,
+    /// Product features that decide which provisions apply.
+    Features,
+    /// Provision categories.
+    Categories,
+    /// Real incidents that show why provisions matter.
+    Stories,
+    /// Themes of the PETRAS international review.
+    Themes,
+    /// Organisations of the international review, with the themes they engage with.
+    Organisations,
+    /// Research needs, open questions and key messages of the PETRAS workshop.
+    Questions,
+}
+
+/// Modality filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModalityArg {
+    /// Mandatory ("shall"), conditional or not.
+    M,
+    /// Recommended ("should"), conditional or not.
+    R,
+    /// Mandatory under a condition ("M C").
+    Mc,
+    /// Recommended under a condition ("R C").
+    Rc,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// The whole resolved catalogue as one JSON file.
+    Json,
+    /// An OSCAL 1.1.2 catalog plus one OSCAL profile per context profile.
+    Oscal,
+    /// Readable Markdown pages for review and publication.
+    Markdown,
+}
+
+/// `iotlabel catalog ...`
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// List provisions (filter by regime, profile, category, modality) or other entries.
+    List(ListArgs),
+    /// Show one entry in both languages, with its crosswalks in both directions.
+    ///
+    /// ID can be a provision (5.1-1 or etsi-en-303-645@2.1.1:5.1-1), a crosswalk row
+    /// (eu-cra-annex-i/i-2-c), or a crosswalk, regime, profile, feature, story, theme,
+    /// organisation or question id.
+    Show {
+        /// The id to show.
+        id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Search every text of the catalogue, technical and plain, for all the given words.
+    Search {
+        /// Words to find (prefixes match: "password" finds "passwords").
+        #[arg(required = true)]
+        text: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Map one regime onto provisions or onto another regime.
+    ///
+    /// FROM and TO name a crosswalk (seed-table-2, eu-cra-annex-i, uk-psti, nist-ir-8425, ...),
+    /// a regime (eu-cra, uk-psti, us-cyber-trust-mark, ...) or the provisions themselves
+    /// (etsi-en-303-645). Example: which ETSI provisions cover CRA Annex I (2)(c)?
+    ///   iotlabel catalog crosswalk --from eu-cra --row i-2-c
+    Crosswalk {
+        /// The regime or crosswalk whose rows are listed.
+        #[arg(long)]
+        from: String,
+        /// Map each row onto this regime or crosswalk too (default: provisions only).
+        #[arg(long)]
+        to: Option<String>,
+        /// Only this row of FROM (its id or its reference).
+        #[arg(long)]
+        row: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Show provisions added, removed and changed between two catalogue versions, and the
+    /// profiles and regimes they touch. A and B are directories or git revisions.
+    Diff {
+        /// The older catalogue: a directory, or a git revision (e.g. v1.0.0, HEAD~3).
+        a: String,
+        /// The newer catalogue: a directory or a git revision.
+        b: String,
+        /// Where the catalogue lives inside the repository, for git revisions.
+        #[arg(long, default_value = "catalog")]
+        path: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Check the catalogue sources and report every problem with file, line and id.
+    Check {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Export the catalogue as JSON, OSCAL 1.1.2 or Markdown.
+    Export {
+        /// What to write.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Directory to write into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+/// `iotlabel catalog list` arguments.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// What to list.
+    #[arg(value_enum, default_value_t)]
+    pub kind: ListKind,
+    /// Only provisions that decide this regime (e.g. uk-psti, eu-cra).
+    #[arg(long)]
+    pub regime: Option<String>,
+    /// Only provisions this profile selects, with the modality the profile gives them.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Only provisions of this category, e.g. 5.3.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Only provisions of this modality.
+    #[arg(long, value_enum)]
+    pub modality: Option<ModalityArg>,
+    /// Only provisions of this source version, e.g. etsi-en-303-645@3.1.3.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}

@@ -1,0 +1,47 @@
+//! The CLI's error type: every library error becomes a message a person can act on, and an
+//! exit code scripts can rely on.
+
+use std::process::ExitCode;
+
+/// Exit code when the input (a file, an argument, the catalogue) is invalid.
+pub const EXIT_INVALID_INPUT: u8 = 2;
+
+/// Something that stops a command.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The catalogue could not be loaded.
+    #[error("{0}")]
+    Catalog(#[from] iotlabel_catalog::LoadError),
+    /// A catalogue query named something unknown.
+    #[error("{0}")]
+    Query(#[from] iotlabel_catalog::query::QueryError),
+    /// Arguments that do not fit together.
+    #[error("{0}")]
+    Usage(String),
+    /// Writing output failed.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The path being written.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Serialising JSON failed.
+    #[error("cannot produce JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The command already printed its own report (e.g. JSON errors) and only fails.
+    #[error("")]
+    Reported,
+}
+
+impl CliError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Catalog(_) | CliError::Query(_) | CliError::Usage(_) | CliError::Reported => {
+                ExitCode::from(EXIT_INVALID_INPUT)
+            }
+            CliError::Write { .. } | CliError::Json(_) => ExitCode::from(1),
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! The `iotlabel` command: a thin shell over the iotlabel libraries.
+
+mod catalog_cmd;
+mod cli;
+mod error;
+mod export;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Catalog(command) => catalog_cmd::run(cli.catalog.as_deref(), command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error::CliError::Reported) => error::CliError::Reported.exit_code(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
