@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::id::ProvisionId;
 use crate::model::{
-    CatalogMeta, Category, Crosswalk, CrosswalkRow, Decision, Feature,
-    Knowledge, Organisation, Profile, Provision, Question, Regime, Source, Story, Theme,
+    CatalogMeta, Category, Crosswalk, CrosswalkRow, Decision, Feature, Knowledge, Organisation,
+    Profile, Provision, Question, Regime, Source, Story, Theme,
 };
 
 /// A loaded, fully checked catalogue.
@@ -167,7 +167,10 @@ impl Catalog {
 
     /// The crosswalk that decides a regime, when it has one.
     pub fn regime_crosswalk(&self, regime: &Regime) -> Option<&Crosswalk> {
-        regime.crosswalk.as_deref().and_then(|id| self.crosswalk(id))
+        regime
+            .crosswalk
+            .as_deref()
+            .and_then(|id| self.crosswalk(id))
     }
 
     /// The provisions a regime's outcome depends on, in catalogue order.

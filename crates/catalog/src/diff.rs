@@ -208,8 +208,16 @@ pub fn diff(old: &Catalog, new: &Catalog) -> CatalogDiff {
         let (ra, rb) = (rows(old.crosswalk(cid)), rows(new.crosswalk(cid)));
         let change = CrosswalkChange {
             id: cid.to_owned(),
-            rows_added: rb.keys().filter(|k| !ra.contains_key(*k)).cloned().collect(),
-            rows_removed: ra.keys().filter(|k| !rb.contains_key(*k)).cloned().collect(),
+            rows_added: rb
+                .keys()
+                .filter(|k| !ra.contains_key(*k))
+                .cloned()
+                .collect(),
+            rows_removed: ra
+                .keys()
+                .filter(|k| !rb.contains_key(*k))
+                .cloned()
+                .collect(),
             rows_changed: ra
                 .iter()
                 .filter(|(k, v)| rb.get(*k).is_some_and(|w| w != *v))

@@ -70,7 +70,9 @@ impl fmt::Display for ProvisionId {
 
 /// Why a string is not a full provision id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a full provision id; expected SOURCE@VERSION:ID, e.g. etsi-en-303-645@2.1.1:5.1-1")]
+#[error(
+    "`{0}` is not a full provision id; expected SOURCE@VERSION:ID, e.g. etsi-en-303-645@2.1.1:5.1-1"
+)]
 pub struct ParseIdError(pub String);
 
 impl FromStr for ProvisionId {

@@ -26,6 +26,7 @@ pub fn build(snapshot: &Snapshot) -> Result<Catalog, LoadError> {
     let mut b = Builder {
         snapshot,
         diags: Diagnostics::default(),
+        parse_failed: false,
     };
     let catalog = b.run();
     // `run` only gives up early after recording why, so `None` always comes with diagnostics.
@@ -47,6 +48,7 @@ pub fn build(snapshot: &Snapshot) -> Result<Catalog, LoadError> {
 struct Builder<'a> {
     snapshot: &'a Snapshot,
     diags: Diagnostics,
+    parse_failed: bool,
 }
 
 /// A parsed file together with its text, for locating later errors.
@@ -60,6 +62,7 @@ impl Builder<'_> {
         let path = self.snapshot.display_path(rel);
         let Some(text) = self.snapshot.files.get(rel) else {
             if required {
+                self.parse_failed = true;
                 self.diags.push(Diagnostic {
                     file: path,
                     line: None,
@@ -75,6 +78,7 @@ impl Builder<'_> {
         match toml::from_str::<T>(text) {
             Ok(value) => Some(Parsed { src, value }),
             Err(e) => {
+                self.parse_failed = true;
                 let span = e.span().unwrap_or(0..0);
                 let message = e.message().trim().to_owned();
                 let hint = if message.contains("unknown field") {
@@ -177,6 +181,11 @@ impl Builder<'_> {
             .filter_map(|rel| self.parse(rel, false).map(|p| (rel.clone(), p)))
             .collect();
 
+        // References into a file that did not parse would all be reported as broken, burying
+        // the one real error; so stop after reporting every syntax error.
+        if self.parse_failed {
+            return None;
+        }
         let meta = self.meta(meta_file.as_ref()?);
         let features = self.features(features_file.as_ref()?);
         let sources = self.sources(sources_file.as_ref()?);
@@ -189,8 +198,7 @@ impl Builder<'_> {
             orgs_file.as_ref(),
             research_file.as_ref(),
         );
-        let story_ids: BTreeSet<&str> =
-            knowledge.stories.iter().map(|s| s.id.as_str()).collect();
+        let story_ids: BTreeSet<&str> = knowledge.stories.iter().map(|s| s.id.as_str()).collect();
 
         let mut provisions = self.provisions(
             &provision_files,
@@ -544,7 +552,8 @@ impl Builder<'_> {
             let source = sources.iter().find(|s| &s.id == v.source.get_ref());
             match source {
                 None => {
-                    let hint = did_you_mean(v.source.get_ref(), sources.iter().map(|s| s.id.as_str()));
+                    let hint =
+                        did_you_mean(v.source.get_ref(), sources.iter().map(|s| s.id.as_str()));
                     self.err_hint(
                         &file.src,
                         v.source.span(),
@@ -621,9 +630,10 @@ impl Builder<'_> {
                         );
                     }
                 }
-                let condition = p.condition.as_ref().and_then(|c| {
-                    self.condition(&file.src, local, c, feature_ids)
-                });
+                let condition = p
+                    .condition
+                    .as_ref()
+                    .and_then(|c| self.condition(&file.src, local, c, feature_ids));
                 self.check_refs(&file.src, local, "story", &p.stories, story_ids);
                 let mut evidence = p.evidence.clone();
                 evidence.sort();
@@ -713,7 +723,9 @@ impl Builder<'_> {
             for p in &file.value.provision {
                 for r in &p.replaces {
                     match r.get_ref().parse::<ProvisionId>() {
-                        Err(e) => self.err(&file.src, r.span(), Some(p.id.get_ref()), e.to_string()),
+                        Err(e) => {
+                            self.err(&file.src, r.span(), Some(p.id.get_ref()), e.to_string())
+                        }
                         Ok(id) if catalog.provision(&id).is_none() => self.err(
                             &file.src,
                             r.span(),
@@ -859,7 +871,10 @@ impl Builder<'_> {
                         r.relation.span(),
                         Some(&row_id),
                         "the row maps to no provision".into(),
-                        Some("list provisions, or set relation = \"none\" and explain the gap".into()),
+                        Some(
+                            "list provisions, or set relation = \"none\" and explain the gap"
+                                .into(),
+                        ),
                     );
                 }
                 if r.provisions.is_empty() && r.gap.as_deref().is_none_or(|g| g.trim().is_empty()) {
@@ -934,7 +949,11 @@ impl Builder<'_> {
         let namespaces: BTreeSet<String> = catalog
             .sources
             .iter()
-            .flat_map(|s| s.versions.iter().map(move |v| format!("{}@{}", s.id, v.version)))
+            .flat_map(|s| {
+                s.versions
+                    .iter()
+                    .map(move |v| format!("{}@{}", s.id, v.version))
+            })
             .collect();
         let mut out = Vec::new();
         for r in &file.value.regime {
@@ -951,7 +970,9 @@ impl Builder<'_> {
                     Some(id),
                     "decision `mandatory-provisions` needs `source = \"SOURCE@VERSION\"`".into(),
                 ),
-                (Decision::MandatoryProvisions, _, Some(s)) if !namespaces.contains(s.get_ref()) => {
+                (Decision::MandatoryProvisions, _, Some(s))
+                    if !namespaces.contains(s.get_ref()) =>
+                {
                     let hint = did_you_mean(s.get_ref(), namespaces.iter().map(String::as_str));
                     self.err_hint(
                         src,
@@ -1033,7 +1054,11 @@ impl Builder<'_> {
             self.require_text(
                 src,
                 &h.id,
-                &[("title", &h.title), ("technical", &h.technical), ("plain", &h.plain)],
+                &[
+                    ("title", &h.title),
+                    ("technical", &h.technical),
+                    ("plain", &h.plain),
+                ],
             );
             self.check_refs(src, pid, "regime", &h.regimes, &regime_ids);
 
@@ -1096,7 +1121,10 @@ impl Builder<'_> {
                     let resolved = if report {
                         self.provision_ref(lsrc, lid, &raise.provision, catalog)
                     } else {
-                        catalog.resolve(raise.provision.get_ref()).ok().map(|p| p.id.clone())
+                        catalog
+                            .resolve(raise.provision.get_ref())
+                            .ok()
+                            .map(|p| p.id.clone())
                     };
                     let Some(id) = resolved else { continue };
                     if report {
@@ -1116,7 +1144,10 @@ impl Builder<'_> {
                                 format!("`{id}` is already mandatory; only recommendations can be raised"),
                             );
                         }
-                        if raises.iter().any(|r| r.provision == id && r.by_profile == lid) {
+                        if raises
+                            .iter()
+                            .any(|r| r.provision == id && r.by_profile == lid)
+                        {
                             self.err(
                                 lsrc,
                                 raise.provision.span(),
@@ -1135,21 +1166,24 @@ impl Builder<'_> {
                 }
             }
             for raise in &raises {
-                if raise.by_profile == pid && !selected.contains(&raise.provision) {
-                    if let Some(r) = file
-                        .value
-                        .raise
-                        .iter()
-                        .find(|r| catalog.resolve(r.provision.get_ref()).is_ok_and(|p| p.id == raise.provision))
-                    {
-                        self.err_hint(
-                            src,
-                            r.provision.span(),
-                            Some(pid),
-                            format!("raises `{}`, which the profile does not select", raise.provision),
-                            Some("add it to `include`, or drop the raise".into()),
-                        );
-                    }
+                if raise.by_profile == pid
+                    && !selected.contains(&raise.provision)
+                    && let Some(r) = file.value.raise.iter().find(|r| {
+                        catalog
+                            .resolve(r.provision.get_ref())
+                            .is_ok_and(|p| p.id == raise.provision)
+                    })
+                {
+                    self.err_hint(
+                        src,
+                        r.provision.span(),
+                        Some(pid),
+                        format!(
+                            "raises `{}`, which the profile does not select",
+                            raise.provision
+                        ),
+                        Some("add it to `include`, or drop the raise".into()),
+                    );
                 }
             }
             raises.retain(|r| selected.contains(&r.provision));
@@ -1226,7 +1260,9 @@ impl Builder<'_> {
                 line: None,
                 column: None,
                 id: Some(version.clone()),
-                message: format!("CHANGELOG.md has no `## {version}` entry for the catalogue version"),
+                message: format!(
+                    "CHANGELOG.md has no `## {version}` entry for the catalogue version"
+                ),
                 hint: Some("describe what changed in this version of the catalogue".into()),
             });
         }

@@ -74,9 +74,9 @@ pub fn list_provisions<'a>(
     let regime_set: Option<Vec<&ProvisionId>> = match &filter.regime {
         None => None,
         Some(id) => {
-            let regime = catalog
-                .regime(id)
-                .ok_or_else(|| unknown("regime", id, catalog.regimes.iter().map(|r| r.id.as_str())))?;
+            let regime = catalog.regime(id).ok_or_else(|| {
+                unknown("regime", id, catalog.regimes.iter().map(|r| r.id.as_str()))
+            })?;
             Some(
                 catalog
                     .regime_provisions(regime)
@@ -89,7 +89,11 @@ pub fn list_provisions<'a>(
     let profile = match &filter.profile {
         None => None,
         Some(id) => Some(catalog.profile(id).ok_or_else(|| {
-            unknown("profile", id, catalog.profiles.iter().map(|p| p.id.as_str()))
+            unknown(
+                "profile",
+                id,
+                catalog.profiles.iter().map(|p| p.id.as_str()),
+            )
         })?),
     };
     if let Some(category) = &filter.category
@@ -104,8 +108,16 @@ pub fn list_provisions<'a>(
     if let Some(ns) = &filter.namespace
         && !catalog.provisions.iter().any(|p| &p.id.namespace() == ns)
     {
-        let namespaces: Vec<String> = catalog.provisions.iter().map(|p| p.id.namespace()).collect();
-        return Err(unknown("source version", ns, namespaces.iter().map(String::as_str)));
+        let namespaces: Vec<String> = catalog
+            .provisions
+            .iter()
+            .map(|p| p.id.namespace())
+            .collect();
+        return Err(unknown(
+            "source version",
+            ns,
+            namespaces.iter().map(String::as_str),
+        ));
     }
     Ok(catalog
         .provisions
@@ -113,7 +125,12 @@ pub fn list_provisions<'a>(
         .filter(|p| regime_set.as_ref().is_none_or(|s| s.contains(&&p.id)))
         .filter(|p| profile.is_none_or(|pr| pr.selects(&p.id)))
         .filter(|p| filter.category.as_ref().is_none_or(|c| &p.category == c))
-        .filter(|p| filter.namespace.as_ref().is_none_or(|n| &p.id.namespace() == n))
+        .filter(|p| {
+            filter
+                .namespace
+                .as_ref()
+                .is_none_or(|n| &p.id.namespace() == n)
+        })
         .filter(|p| filter.conditional.is_none_or(|c| p.is_conditional() == c))
         .map(|p| {
             let effective_modality = profile.map_or(p.modality, |pr| pr.effective_modality(p));
@@ -148,11 +165,12 @@ impl<'a> Side<'a> {
                 (Decision::MandatoryProvisions, _) => {
                     Ok(Side::Provisions(regime.source.as_deref()))
                 }
-                (_, Some(cw)) => catalog
-                    .crosswalk(cw)
-                    .map(Side::Crosswalk)
-                    .ok_or_else(|| QueryError::Invalid(format!("regime `{name}` has no crosswalk"))),
-                (_, None) => Err(QueryError::Invalid(format!("regime `{name}` has no crosswalk"))),
+                (_, Some(cw)) => catalog.crosswalk(cw).map(Side::Crosswalk).ok_or_else(|| {
+                    QueryError::Invalid(format!("regime `{name}` has no crosswalk"))
+                }),
+                (_, None) => Err(QueryError::Invalid(format!(
+                    "regime `{name}` has no crosswalk"
+                ))),
             };
         }
         if catalog.sources.iter().any(|s| s.id == name) {
@@ -284,7 +302,10 @@ pub fn crosswalk(
             return Err(QueryError::Unknown {
                 kind: "row",
                 id: row.to_owned(),
-                hint: Some(format!("`catalog crosswalk --from {}` lists the rows", from.id())),
+                hint: Some(format!(
+                    "`catalog crosswalk --from {}` lists the rows",
+                    from.id()
+                )),
             });
         }
     }

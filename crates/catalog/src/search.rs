@@ -198,7 +198,11 @@ fn score(doc: &Doc<'_>, terms: &[String]) -> Option<Hit> {
             .iter()
             .map(|t| count_prefix_matches(t, term))
             .sum();
-        let plain: u32 = doc.plain.iter().map(|t| count_prefix_matches(t, term)).sum();
+        let plain: u32 = doc
+            .plain
+            .iter()
+            .map(|t| count_prefix_matches(t, term))
+            .sum();
         if title + technical + plain == 0 {
             return None;
         }
@@ -252,12 +256,18 @@ mod tests {
 
     #[test]
     fn words_are_lower_case_and_split_on_punctuation() {
-        assert_eq!(words("Default-Passwords, Mirai!"), vec!["default", "passwords", "mirai"]);
+        assert_eq!(
+            words("Default-Passwords, Mirai!"),
+            vec!["default", "passwords", "mirai"]
+        );
     }
 
     #[test]
     fn prefixes_match_whole_words_only_at_their_start() {
-        assert_eq!(count_prefix_matches("passwords and a password", "password"), 2);
+        assert_eq!(
+            count_prefix_matches("passwords and a password", "password"),
+            2
+        );
         assert_eq!(count_prefix_matches("no default", "fault"), 0);
     }
 

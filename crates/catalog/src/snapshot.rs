@@ -47,14 +47,11 @@ impl Snapshot {
             return Err(git_err("a revision cannot start with '-'".into()));
         }
         let prefix = path.trim_end_matches('/');
-        let listing = run_git(repo, &["ls-tree", "-r", "--name-only", rev, "--", prefix])
-            .map_err(git_err)?;
+        let listing =
+            run_git(repo, &["ls-tree", "-r", "--name-only", rev, "--", prefix]).map_err(git_err)?;
         let mut files = BTreeMap::new();
         for name in listing.lines() {
-            let Some(rel) = name
-                .strip_prefix(prefix)
-                .map(|r| r.trim_start_matches('/'))
-            else {
+            let Some(rel) = name.strip_prefix(prefix).map(|r| r.trim_start_matches('/')) else {
                 continue;
             };
             if !is_catalog_file(rel) {

@@ -53,7 +53,9 @@ pub fn run(dir: Option<&Path>, command: CatalogCommand) -> Result<(), CliError> 
                         }))?,
                         Format::Text => {
                             if hits.is_empty() {
-                                out.line(&format!("Nothing in the catalogue mentions \"{query}\"."));
+                                out.line(&format!(
+                                    "Nothing in the catalogue mentions \"{query}\"."
+                                ));
                             }
                             for h in &hits {
                                 out.heading(&format!("{}  {}", h.id, h.title));
@@ -78,7 +80,10 @@ pub fn run(dir: Option<&Path>, command: CatalogCommand) -> Result<(), CliError> 
                     format,
                 } => {
                     let from_side = Side::resolve(&catalog, &from)?;
-                    let to_side = to.as_deref().map(|t| Side::resolve(&catalog, t)).transpose()?;
+                    let to_side = to
+                        .as_deref()
+                        .map(|t| Side::resolve(&catalog, t))
+                        .transpose()?;
                     let pivot = query::crosswalk(&catalog, from_side, to_side, row.as_deref())?;
                     match format {
                         Format::Json => out.json(&json!({
@@ -422,13 +427,23 @@ fn version_tag(c: &Catalog, p: &Provision) -> String {
     }
 }
 
+/// An entry found by `show`: its kind, its JSON, a title and labelled text fields.
+type Shown = (
+    &'static str,
+    serde_json::Value,
+    String,
+    Vec<(&'static str, String)>,
+);
+
 fn show(c: &Catalog, id: &str, format: Format, out: &mut Out) -> Result<(), CliError> {
     if let Ok(p) = c.resolve(id) {
         return show_provision(c, p, format, out);
     }
     if let Some((cw_id, row_id)) = id.split_once('/')
         && let Some(cw) = c.crosswalk(cw_id)
-        && let Some(row) = cw.row(row_id).or_else(|| cw.rows.iter().find(|r| r.reference == row_id))
+        && let Some(row) = cw
+            .row(row_id)
+            .or_else(|| cw.rows.iter().find(|r| r.reference == row_id))
     {
         return match format {
             Format::Json => Ok(out.json(&json!({
@@ -447,7 +462,10 @@ fn show(c: &Catalog, id: &str, format: Format, out: &mut Out) -> Result<(), CliE
                 if let Some(orgs) = &row.organisations {
                     let names: Vec<String> = orgs
                         .iter()
-                        .map(|o| c.organisation(o).map_or(o.clone(), |o| o.abbreviation.clone()))
+                        .map(|o| {
+                            c.organisation(o)
+                                .map_or(o.clone(), |o| o.abbreviation.clone())
+                        })
                         .collect();
                     out.field(
                         "Cited by",
@@ -480,156 +498,165 @@ fn show(c: &Catalog, id: &str, format: Format, out: &mut Out) -> Result<(), CliE
             }
         };
     }
-    let found: Option<(&str, serde_json::Value, String, Vec<(&str, String)>)> =
-        if let Some(x) = c.crosswalk(id) {
-            Some((
-                "crosswalk",
-                serde_json::to_value(x)?,
-                x.title.clone(),
-                vec![
-                    ("Reference", x.reference.clone()),
-                    ("Published by", x.publisher.clone()),
-                    ("Description", x.description.clone()),
-                    ("In plain words", x.plain.clone()),
-                    (
-                        "Rows",
-                        format!(
-                            "{} (`iotlabel catalog crosswalk --from {}` lists them)",
-                            x.rows.len(),
-                            x.id
-                        ),
-                    ),
-                ],
-            ))
-        } else if let Some(x) = c.regime(id) {
-            Some((
-                "regime",
-                serde_json::to_value(x)?,
-                x.name.clone(),
-                vec![
-                    ("Where", x.jurisdiction.clone()),
-                    ("Status", serde_plain(&x.status)),
-                    ("Since", x.since.clone().unwrap_or_default()),
-                    ("What compliance means", x.compliance.clone()),
-                    ("In plain words", x.plain.clone()),
-                    (
-                        "Decided by",
-                        format!(
-                            "{} ({} provisions)",
-                            x.crosswalk
-                                .clone()
-                                .or_else(|| x.source.clone())
-                                .unwrap_or_default(),
-                            c.regime_provisions(x).len()
-                        ),
-                    ),
-                ],
-            ))
-        } else if let Some(x) = c.profile(id) {
-            let raises = x
-                .raises
-                .iter()
-                .map(|r| format!("{} → M: {}", r.provision.local, r.plain))
-                .collect::<Vec<_>>()
-                .join("\n");
-            Some((
-                "profile",
-                serde_json::to_value(x)?,
-                x.title.clone(),
-                vec![
-                    ("Context (technical)", x.technical.clone()),
-                    ("In plain words", x.plain.clone()),
-                    ("Extends", x.extends.clone().unwrap_or_default()),
-                    ("Provisions selected", x.provisions.len().to_string()),
-                    ("Made mandatory here", raises),
-                    ("Regimes that usually apply", x.regimes.join(", ")),
-                ],
-            ))
-        } else if let Some(x) = c.feature(id) {
-            Some((
-                "feature",
-                serde_json::to_value(x)?,
-                x.title.clone(),
-                vec![("Question", x.question.clone()), ("In plain words", x.plain.clone())],
-            ))
-        } else if let Some(x) = c.story(id) {
-            Some((
-                "story",
-                serde_json::to_value(x)?,
-                format!("{} ({})", x.title, x.year),
-                vec![
-                    ("What happened", x.plain.clone()),
-                    ("What failed (technical)", x.technical.clone()),
-                    ("Lesson", x.lesson.clone()),
-                    ("Sources", x.sources.join("\n")),
-                ],
-            ))
-        } else if let Some(x) = c.theme(id) {
-            let engaged: Vec<&str> = c
-                .knowledge
-                .organisations
-                .iter()
-                .filter(|o| o.themes.contains(&x.id))
-                .map(|o| o.abbreviation.as_str())
-                .collect();
-            Some((
-                "theme",
-                serde_json::to_value(x)?,
-                format!("{}. {}", x.number, x.title),
-                vec![
-                    ("Summary", x.summary.clone()),
-                    ("In plain words", x.plain.clone()),
-                    ("Key findings", x.findings.iter().map(|f| format!("- {f}")).collect::<Vec<_>>().join("\n")),
-                    ("Organisations engaged (Table 1)", engaged.join(", ")),
-                ],
-            ))
-        } else if let Some(x) = c.organisation(id) {
-            let themes: Vec<String> = x
-                .themes
-                .iter()
-                .filter_map(|t| c.theme(t).map(|t| format!("{}. {}", t.number, t.title)))
-                .collect();
-            Some((
-                "organisation",
-                serde_json::to_value(x)?,
-                format!("{} ({})", x.name, x.abbreviation),
-                vec![
-                    ("Part of", x.parent.clone().unwrap_or_default()),
-                    ("Role", x.role.clone()),
-                    ("Themes (Table 1)", themes.join("\n")),
-                    (
-                        "Working groups",
-                        x.working_groups
-                            .iter()
-                            .map(|w| format!("- {}: {}", w.name, w.description))
-                            .collect::<Vec<_>>()
-                            .join("\n"),
-                    ),
-                    (
-                        "Publications",
-                        x.publications
-                            .iter()
-                            .map(|p| format!("- {} {}", p.year, p.title))
-                            .collect::<Vec<_>>()
-                            .join("\n"),
-                    ),
-                ],
-            ))
-        } else {
-            c.question(id).map(|x| {
+    let found: Option<Shown> = if let Some(x) = c.crosswalk(id) {
+        Some((
+            "crosswalk",
+            serde_json::to_value(x)?,
+            x.title.clone(),
+            vec![
+                ("Reference", x.reference.clone()),
+                ("Published by", x.publisher.clone()),
+                ("Description", x.description.clone()),
+                ("In plain words", x.plain.clone()),
                 (
-                    "question",
-                    serde_json::to_value(x).unwrap_or_default(),
-                    x.text.clone(),
-                    vec![
-                        ("Kind", serde_plain(&x.kind)),
-                        ("Where", x.section.clone()),
-                        ("In plain words", x.plain.clone()),
-                        ("Themes", x.themes.join(", ")),
-                    ],
-                )
-            })
-        };
+                    "Rows",
+                    format!(
+                        "{} (`iotlabel catalog crosswalk --from {}` lists them)",
+                        x.rows.len(),
+                        x.id
+                    ),
+                ),
+            ],
+        ))
+    } else if let Some(x) = c.regime(id) {
+        Some((
+            "regime",
+            serde_json::to_value(x)?,
+            x.name.clone(),
+            vec![
+                ("Where", x.jurisdiction.clone()),
+                ("Status", serde_plain(&x.status)),
+                ("Since", x.since.clone().unwrap_or_default()),
+                ("What compliance means", x.compliance.clone()),
+                ("In plain words", x.plain.clone()),
+                (
+                    "Decided by",
+                    format!(
+                        "{} ({} provisions)",
+                        x.crosswalk
+                            .clone()
+                            .or_else(|| x.source.clone())
+                            .unwrap_or_default(),
+                        c.regime_provisions(x).len()
+                    ),
+                ),
+            ],
+        ))
+    } else if let Some(x) = c.profile(id) {
+        let raises = x
+            .raises
+            .iter()
+            .map(|r| format!("{} → M: {}", r.provision.local, r.plain))
+            .collect::<Vec<_>>()
+            .join("\n");
+        Some((
+            "profile",
+            serde_json::to_value(x)?,
+            x.title.clone(),
+            vec![
+                ("Context (technical)", x.technical.clone()),
+                ("In plain words", x.plain.clone()),
+                ("Extends", x.extends.clone().unwrap_or_default()),
+                ("Provisions selected", x.provisions.len().to_string()),
+                ("Made mandatory here", raises),
+                ("Regimes that usually apply", x.regimes.join(", ")),
+            ],
+        ))
+    } else if let Some(x) = c.feature(id) {
+        Some((
+            "feature",
+            serde_json::to_value(x)?,
+            x.title.clone(),
+            vec![
+                ("Question", x.question.clone()),
+                ("In plain words", x.plain.clone()),
+            ],
+        ))
+    } else if let Some(x) = c.story(id) {
+        Some((
+            "story",
+            serde_json::to_value(x)?,
+            format!("{} ({})", x.title, x.year),
+            vec![
+                ("What happened", x.plain.clone()),
+                ("What failed (technical)", x.technical.clone()),
+                ("Lesson", x.lesson.clone()),
+                ("Sources", x.sources.join("\n")),
+            ],
+        ))
+    } else if let Some(x) = c.theme(id) {
+        let engaged: Vec<&str> = c
+            .knowledge
+            .organisations
+            .iter()
+            .filter(|o| o.themes.contains(&x.id))
+            .map(|o| o.abbreviation.as_str())
+            .collect();
+        Some((
+            "theme",
+            serde_json::to_value(x)?,
+            format!("{}. {}", x.number, x.title),
+            vec![
+                ("Summary", x.summary.clone()),
+                ("In plain words", x.plain.clone()),
+                (
+                    "Key findings",
+                    x.findings
+                        .iter()
+                        .map(|f| format!("- {f}"))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+                ("Organisations engaged (Table 1)", engaged.join(", ")),
+            ],
+        ))
+    } else if let Some(x) = c.organisation(id) {
+        let themes: Vec<String> = x
+            .themes
+            .iter()
+            .filter_map(|t| c.theme(t).map(|t| format!("{}. {}", t.number, t.title)))
+            .collect();
+        Some((
+            "organisation",
+            serde_json::to_value(x)?,
+            format!("{} ({})", x.name, x.abbreviation),
+            vec![
+                ("Part of", x.parent.clone().unwrap_or_default()),
+                ("Role", x.role.clone()),
+                ("Themes (Table 1)", themes.join("\n")),
+                (
+                    "Working groups",
+                    x.working_groups
+                        .iter()
+                        .map(|w| format!("- {}: {}", w.name, w.description))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+                (
+                    "Publications",
+                    x.publications
+                        .iter()
+                        .map(|p| format!("- {} {}", p.year, p.title))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+            ],
+        ))
+    } else {
+        c.question(id).map(|x| {
+            (
+                "question",
+                serde_json::to_value(x).unwrap_or_default(),
+                x.text.clone(),
+                vec![
+                    ("Kind", serde_plain(&x.kind)),
+                    ("Where", x.section.clone()),
+                    ("In plain words", x.plain.clone()),
+                    ("Themes", x.themes.join(", ")),
+                ],
+            )
+        })
+    };
     let Some((kind, value, title, fields)) = found else {
         return Err(c.resolve(id).err().map_or_else(
             || CliError::Usage(format!("nothing in the catalogue has the id `{id}`")),
@@ -641,7 +668,9 @@ fn show(c: &Catalog, id: &str, format: Format, out: &mut Out) -> Result<(), CliE
         ));
     };
     match format {
-        Format::Json => out.json(&json!({ "catalog": catalog_ref(c), "kind": kind, kind: value }))?,
+        Format::Json => {
+            out.json(&json!({ "catalog": catalog_ref(c), "kind": kind, kind: value }))?
+        }
         Format::Text => {
             out.heading(&title);
             for (label, text) in fields {
@@ -652,7 +681,12 @@ fn show(c: &Catalog, id: &str, format: Format, out: &mut Out) -> Result<(), CliE
     Ok(())
 }
 
-fn show_provision(c: &Catalog, p: &Provision, format: Format, out: &mut Out) -> Result<(), CliError> {
+fn show_provision(
+    c: &Catalog,
+    p: &Provision,
+    format: Format,
+    out: &mut Out,
+) -> Result<(), CliError> {
     let rows = c.rows_for(&p.id);
     let regimes = c.regimes_for(&p.id);
     let profiles = c.profiles_for(&p.id);
@@ -711,7 +745,10 @@ fn show_provision(c: &Catalog, p: &Provision, format: Format, out: &mut Out) -> 
                 out.field("Refines", &r.join(", "));
             }
             for s in p.stories.iter().filter_map(|s| c.story(s)) {
-                out.field(&format!("Why it matters: {} ({})", s.title, s.year), &s.plain);
+                out.field(
+                    &format!("Why it matters: {} ({})", s.title, s.year),
+                    &s.plain,
+                );
             }
             if let Some(note) = &p.note {
                 out.field("Note", note);
@@ -767,7 +804,10 @@ fn print_pivot(c: &Catalog, pivot: &query::Pivot, out: &mut Out) {
         let orgs = r.organisations.as_ref().map(|o| {
             let names: Vec<String> = o
                 .iter()
-                .map(|id| c.organisation(id).map_or(id.clone(), |x| x.abbreviation.clone()))
+                .map(|id| {
+                    c.organisation(id)
+                        .map_or(id.clone(), |x| x.abbreviation.clone())
+                })
                 .collect();
             if names.is_empty() {
                 " [cited by: none]".to_owned()
@@ -803,17 +843,19 @@ fn print_pivot(c: &Catalog, pivot: &query::Pivot, out: &mut Out) {
         } else {
             for m in &r.matches {
                 let via: Vec<&str> = m.via.iter().map(|v| v.local.as_str()).collect();
-                out.line(&format!("    {}  {}  (via {})", m.reference, m.title, via.join(", ")));
+                out.line(&format!(
+                    "    {}  {}  (via {})",
+                    m.reference,
+                    m.title,
+                    via.join(", ")
+                ));
             }
         }
     }
 }
 
 fn print_diff(d: &diff::CatalogDiff, new: &Catalog, out: &mut Out) {
-    out.heading(&format!(
-        "Catalogue {} → {}",
-        d.from_version, d.to_version
-    ));
+    out.heading(&format!("Catalogue {} → {}", d.from_version, d.to_version));
     if d.is_empty() {
         out.line("No provision, crosswalk, profile or regime changed.");
         return;
@@ -836,12 +878,19 @@ fn print_diff(d: &diff::CatalogDiff, new: &Catalog, out: &mut Out) {
             out.line(&format!("  {}  {}: {}", ch.id, ch.title, fields.join(", ")));
         }
     }
-    for (label, impacts) in [("Profiles touched", &d.profiles), ("Regimes touched", &d.regimes)] {
+    for (label, impacts) in [
+        ("Profiles touched", &d.profiles),
+        ("Regimes touched", &d.regimes),
+    ] {
         if !impacts.is_empty() {
             out.subheading(label);
             for i in impacts {
                 let ids: Vec<&str> = i.provisions.iter().map(|p| p.local.as_str()).collect();
-                let def = if i.definition_changed { " (its definition changed)" } else { "" };
+                let def = if i.definition_changed {
+                    " (its definition changed)"
+                } else {
+                    ""
+                };
                 out.line(&format!("  {}: {}{def}", i.id, ids.join(", ")));
             }
         }

@@ -11,7 +11,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// UK PSTI, NIST IR 8425 / the US Cyber Trust Mark, Singapore's CLS, the German and Finnish
 /// labels, OWASP ISVS and the ENISA baseline. Start with `iotlabel catalog list`.
 #[derive(Debug, Parser)]
-#[command(name = "iotlabel", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "iotlabel",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     /// Use the catalogue in this directory instead of the one built into iotlabel.
     #[arg(long, global = true, env = "IOTLABEL_CATALOG", value_name = "DIR")]

@@ -83,7 +83,14 @@ pub fn markdown(c: &Catalog, dir: &Path) -> Result<Vec<PathBuf>, CliError> {
         }
         let _ = writeln!(p_md, "#### {} {} ({})\n", p.id.local, p.title, p.status);
         if let Some(cond) = &p.condition {
-            let _ = writeln!(p_md, "*Applies when:* `{cond}`{}\n", p.condition_text.as_ref().map(|t| format!(" ({t})")).unwrap_or_default());
+            let _ = writeln!(
+                p_md,
+                "*Applies when:* `{cond}`{}\n",
+                p.condition_text
+                    .as_ref()
+                    .map(|t| format!(" ({t})"))
+                    .unwrap_or_default()
+            );
         }
         let _ = writeln!(p_md, "{}\n\n**In plain words:** {}\n", p.statement, p.plain);
         let evidence: Vec<&str> = p.evidence.iter().map(|e| e.as_str()).collect();
@@ -129,7 +136,10 @@ pub fn markdown(c: &Catalog, dir: &Path) -> Result<Vec<PathBuf>, CliError> {
                 })
             );
         }
-        written.push(write_file(dir.join(format!("crosswalks/{}.md", cw.id)), &md)?);
+        written.push(write_file(
+            dir.join(format!("crosswalks/{}.md", cw.id)),
+            &md,
+        )?);
     }
 
     let mut r_md = String::from("# Regimes\n");
@@ -153,14 +163,22 @@ pub fn markdown(c: &Catalog, dir: &Path) -> Result<Vec<PathBuf>, CliError> {
             p.provisions.len()
         );
         for r in &p.raises {
-            let _ = writeln!(pr_md, "- **{}** made mandatory: {} ({})", r.provision.local, r.technical, r.plain);
+            let _ = writeln!(
+                pr_md,
+                "- **{}** made mandatory: {} ({})",
+                r.provision.local, r.technical, r.plain
+            );
         }
     }
     written.push(write_file(dir.join("profiles.md"), &pr_md)?);
 
     let mut k = String::from("# Knowledge space\n\n## Themes of the international review\n");
     for t in &c.knowledge.themes {
-        let _ = writeln!(k, "\n### {}. {}\n\n{}\n\n**In plain words:** {}\n", t.number, t.title, t.summary, t.plain);
+        let _ = writeln!(
+            k,
+            "\n### {}. {}\n\n{}\n\n**In plain words:** {}\n",
+            t.number, t.title, t.summary, t.plain
+        );
         for f in &t.findings {
             let _ = writeln!(k, "- {f}");
         }
@@ -177,7 +195,11 @@ pub fn markdown(c: &Catalog, dir: &Path) -> Result<Vec<PathBuf>, CliError> {
     for o in &c.knowledge.organisations {
         let _ = write!(k, "| {} |", cell(&o.abbreviation));
         for t in &c.knowledge.themes {
-            k.push_str(if o.themes.contains(&t.id) { " ✓ |" } else { " - |" });
+            k.push_str(if o.themes.contains(&t.id) {
+                " ✓ |"
+            } else {
+                " - |"
+            });
         }
         k.push('\n');
     }
@@ -193,11 +215,19 @@ pub fn markdown(c: &Catalog, dir: &Path) -> Result<Vec<PathBuf>, CliError> {
     }
     k.push_str("\n## Research needs and open questions\n");
     for q in &c.knowledge.questions {
-        let _ = writeln!(k, "\n- **{}** ({:?}, {}): {}", q.id, q.kind, q.section, q.text);
+        let _ = writeln!(
+            k,
+            "\n- **{}** ({:?}, {}): {}",
+            q.id, q.kind, q.section, q.text
+        );
     }
     k.push_str("\n## Stories\n");
     for s in &c.knowledge.stories {
-        let _ = writeln!(k, "\n### {} ({})\n\n{}\n\n{}\n\nLesson: {}\n", s.title, s.year, s.plain, s.technical, s.lesson);
+        let _ = writeln!(
+            k,
+            "\n### {} ({})\n\n{}\n\n{}\n\nLesson: {}\n",
+            s.title, s.year, s.plain, s.technical, s.lesson
+        );
     }
     written.push(write_file(dir.join("knowledge.md"), &k)?);
     Ok(written)

@@ -57,7 +57,11 @@ fn control(c: &Catalog, p: &Provision) -> Control {
     if let Some(cond) = &p.condition {
         props.push(our_prop("condition", cond.to_string()));
     }
-    props.extend(p.evidence.iter().map(|e| our_prop("evidence-kind", e.as_str())));
+    props.extend(
+        p.evidence
+            .iter()
+            .map(|e| our_prop("evidence-kind", e.as_str())),
+    );
     props.extend(
         p.verification
             .iter()
@@ -65,7 +69,11 @@ fn control(c: &Catalog, p: &Provision) -> Control {
     );
     props.extend(p.scope.iter().map(|s| our_prop("scope", s.as_str())));
     props.extend(p.stories.iter().map(|s| our_prop("story", s.clone())));
-    props.extend(p.replaces.iter().map(|r| our_prop("replaces", r.to_string())));
+    props.extend(
+        p.replaces
+            .iter()
+            .map(|r| our_prop("replaces", r.to_string())),
+    );
     for (cw, row) in c.rows_for(&p.id) {
         let mut prop = our_prop("crosswalk-row", format!("{}/{}", cw.id, row.id));
         prop.class = Some(
@@ -81,7 +89,12 @@ fn control(c: &Catalog, p: &Provision) -> Control {
         part(format!("{id}_plain"), "plain-language", true, &p.plain),
     ];
     if let Some(text) = &p.condition_text {
-        parts.push(part(format!("{id}_applicability"), "applicability", true, text));
+        parts.push(part(
+            format!("{id}_applicability"),
+            "applicability",
+            true,
+            text,
+        ));
     }
     if let Some(note) = &p.note {
         parts.push(part(format!("{id}_note"), "editorial-note", true, note));
@@ -212,7 +225,12 @@ pub fn export_profile(c: &Catalog, profile: &Profile) -> ProfileDocument {
     if let Some(parent) = &profile.extends {
         props.push(our_prop("extends", parent.clone()));
     }
-    props.extend(profile.regimes.iter().map(|r| our_prop("regime", r.clone())));
+    props.extend(
+        profile
+            .regimes
+            .iter()
+            .map(|r| our_prop("regime", r.clone())),
+    );
     let mut doc = ProfileDocument {
         profile: crate::model::Profile {
             uuid: nil(),
