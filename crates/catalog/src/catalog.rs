@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::id::ProvisionId;
 use crate::model::{
-    CatalogMeta, Category, Crosswalk, CrosswalkRow, Decision, Feature, Knowledge, Organisation,
-    Profile, Provision, Question, Regime, Source, Story, Theme,
+    CatalogMeta, Category, Crosswalk, CrosswalkRow, Decision, Feature, Knowledge, Levels,
+    Organisation, Profile, Provision, Question, Regime, Source, Story, Theme,
 };
 
 /// A loaded, fully checked catalogue.
@@ -31,6 +31,8 @@ pub struct Catalog {
     pub profiles: Vec<Profile>,
     /// The knowledge space.
     pub knowledge: Knowledge,
+    /// Label levels and the scoring model.
+    pub levels: Levels,
     #[serde(skip)]
     pub(crate) provision_index: HashMap<ProvisionId, usize>,
     #[serde(skip)]

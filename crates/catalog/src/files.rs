@@ -8,8 +8,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::model::{
-    CrosswalkKind, Decision, EvidenceKind, Modality, OrganisationKind, Publication, QuestionKind,
-    RegimeKind, RegimeStatus, Relation, Scope, VerificationMethod, WorkingGroup,
+    Automatic, CrosswalkKind, Decision, EvidenceKind, Fact, FactCheck, Modality, OrganisationKind,
+    Publication, QuestionKind, RegimeKind, RegimeStatus, Relation, Scope, VerificationMethod,
+    WorkingGroup,
 };
 
 pub(crate) type S = Spanned<String>;
@@ -111,6 +112,9 @@ pub(crate) struct RawProvision {
     pub scope: Vec<Scope>,
     #[serde(default)]
     pub replaces: Vec<S>,
+    #[serde(default)]
+    pub fact_checks: Vec<FactCheck>,
+    pub automatic: Option<Automatic>,
     pub note: Option<String>,
 }
 
@@ -169,6 +173,7 @@ pub(crate) struct RawRow {
     pub relation: Spanned<Relation>,
     pub organisations: Option<Vec<S>>,
     pub gap: Option<String>,
+    pub requires_level: Option<Spanned<u8>>,
     pub note: Option<String>,
 }
 
@@ -308,4 +313,49 @@ pub(crate) struct RawQuestion {
     pub plain: String,
     #[serde(default)]
     pub themes: Vec<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LevelsFile {
+    pub scoring: crate::model::Scoring,
+    #[serde(default)]
+    pub level: Vec<RawLevel>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLevel {
+    pub number: Spanned<u8>,
+    pub name: String,
+    pub technical: String,
+    pub plain: String,
+    #[serde(default)]
+    pub rule: Vec<RawRule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawRuleKind {
+    ProvisionsPass,
+    Facts,
+    MandatoryPass,
+    RecommendationsAnswered,
+    AssessorEvidence,
+    NoKnownExploited,
+    FunctionalCoverage,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRule {
+    pub kind: Spanned<RawRuleKind>,
+    #[serde(default)]
+    pub provisions: Vec<S>,
+    #[serde(default)]
+    pub facts: Vec<Fact>,
+    #[serde(default)]
+    pub evidence: Vec<EvidenceKind>,
+    pub technical: String,
+    pub plain: String,
 }

@@ -30,7 +30,7 @@ mod snapshot;
 
 pub use catalog::{Catalog, ResolveError};
 pub use condition::Condition;
-pub use error::{Diagnostic, LoadError};
+pub use error::{Diagnostic, LoadError, did_you_mean};
 pub use id::ProvisionId;
 pub use load::{build, load_dir};
 pub use snapshot::Snapshot;

@@ -148,6 +148,7 @@ impl Builder<'_> {
         let sources_file = self.parse::<SourcesFile>("sources.toml", true);
         let categories_file = self.parse::<CategoriesFile>("categories.toml", true);
         let regimes_file = self.parse::<RegimesFile>("regimes.toml", false);
+        let levels_file = self.parse::<LevelsFile>("levels.toml", false);
         let stories_file = self.parse::<StoriesFile>("knowledge/stories.toml", false);
         let themes_file = self.parse::<ThemesFile>("knowledge/themes.toml", false);
         let orgs_file = self.parse::<OrganisationsFile>("knowledge/organisations.toml", false);
@@ -227,6 +228,7 @@ impl Builder<'_> {
             regimes: Vec::new(),
             profiles: Vec::new(),
             knowledge,
+            levels: Levels::default(),
             provision_index,
             local_index,
         };
@@ -238,6 +240,9 @@ impl Builder<'_> {
             catalog.regimes = self.regimes(file, &catalog);
         }
         catalog.profiles = self.profiles(&profile_files, &catalog);
+        if let Some(file) = levels_file.as_ref() {
+            catalog.levels = self.levels(file, &catalog);
+        }
         self.check_changelog(&catalog);
         Some(catalog)
     }
@@ -669,6 +674,8 @@ impl Builder<'_> {
                         .iter()
                         .filter_map(|r| r.get_ref().parse().ok())
                         .collect(),
+                    fact_checks: p.fact_checks.clone(),
+                    automatic: p.automatic,
                     note: p.note.clone(),
                 });
             }
@@ -911,6 +918,7 @@ impl Builder<'_> {
                         .as_ref()
                         .map(|o| o.iter().map(|x| x.get_ref().clone()).collect()),
                     gap: r.gap.clone(),
+                    requires_level: r.requires_level.as_ref().map(|l| *l.get_ref()),
                     note: r.note.clone(),
                 });
             }
@@ -1238,6 +1246,96 @@ impl Builder<'_> {
                 }
                 Vec::new()
             }
+        }
+    }
+
+    fn levels(&mut self, file: &Parsed<LevelsFile>, catalog: &Catalog) -> Levels {
+        let src = &file.src;
+        let mut levels = Vec::new();
+        for (i, l) in file.value.level.iter().enumerate() {
+            let number = *l.number.get_ref();
+            let expected = u8::try_from(i + 1).unwrap_or(u8::MAX);
+            let id = format!("level {number}");
+            if number != expected {
+                self.err(
+                    src,
+                    l.number.span(),
+                    Some(&id),
+                    format!("levels must be numbered 1, 2, 3, ... in order; expected {expected}"),
+                );
+            }
+            let mut rules = Vec::new();
+            for r in &l.rule {
+                let span = r.kind.span();
+                let need = |b: &mut Self, what: &str, empty: bool| {
+                    if empty {
+                        b.err(
+                            src,
+                            span.clone(),
+                            Some(&id),
+                            format!("this rule kind needs `{what}`"),
+                        );
+                    }
+                };
+                let kind = match r.kind.get_ref() {
+                    RawRuleKind::ProvisionsPass => {
+                        need(self, "provisions", r.provisions.is_empty());
+                        let provisions = r
+                            .provisions
+                            .iter()
+                            .filter_map(|p| self.provision_ref(src, &id, p, catalog))
+                            .collect();
+                        RuleKind::ProvisionsPass { provisions }
+                    }
+                    RawRuleKind::Facts => {
+                        need(self, "facts", r.facts.is_empty());
+                        RuleKind::Facts {
+                            facts: r.facts.clone(),
+                        }
+                    }
+                    RawRuleKind::MandatoryPass => RuleKind::MandatoryPass,
+                    RawRuleKind::RecommendationsAnswered => RuleKind::RecommendationsAnswered,
+                    RawRuleKind::AssessorEvidence => {
+                        need(self, "evidence", r.evidence.is_empty());
+                        RuleKind::AssessorEvidence {
+                            evidence: r.evidence.clone(),
+                        }
+                    }
+                    RawRuleKind::NoKnownExploited => RuleKind::NoKnownExploited,
+                    RawRuleKind::FunctionalCoverage => {
+                        need(self, "evidence", r.evidence.is_empty());
+                        RuleKind::FunctionalCoverage {
+                            evidence: r.evidence.clone(),
+                        }
+                    }
+                };
+                rules.push(LevelRule {
+                    kind,
+                    technical: r.technical.clone(),
+                    plain: r.plain.clone(),
+                });
+            }
+            levels.push(Level {
+                number,
+                name: l.name.clone(),
+                technical: l.technical.clone(),
+                plain: l.plain.clone(),
+                rules,
+            });
+        }
+        if file.value.scoring.mandatory_weight == 0 || file.value.scoring.recommended_weight == 0 {
+            self.diags.push(Diagnostic {
+                file: src.path.clone(),
+                line: None,
+                column: None,
+                id: Some("scoring".into()),
+                message: "score weights must be positive".into(),
+                hint: None,
+            });
+        }
+        Levels {
+            scoring: file.value.scoring,
+            levels,
         }
     }
 

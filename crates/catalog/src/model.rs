@@ -3,6 +3,7 @@
 //! These types serialise to the stable JSON shape that `iotlabel catalog export --format json`
 //! writes (documented in `docs/json.md`).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::condition::Condition;
@@ -104,7 +105,9 @@ impl Modality {
 }
 
 /// The kinds of evidence a claim can rest on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum EvidenceKind {
     /// The manufacturer's own statement.
@@ -228,6 +231,12 @@ pub struct Provision {
     pub scope: Vec<Scope>,
     /// Provisions of an earlier version that this one refines.
     pub replaces: Vec<ProvisionId>,
+    /// Checks of declared facts that can make a `yes` claim fail.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fact_checks: Vec<FactCheck>,
+    /// Set when the engine decides the verdict from the declaration itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub automatic: Option<Automatic>,
     /// Editorial note.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -313,6 +322,9 @@ pub struct CrosswalkRow {
     /// Why no provision covers it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gap: Option<String>,
+    /// For a level of a label scheme: the iotlabel level whose evidence it also needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requires_level: Option<u8>,
     /// Editorial note.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -637,4 +649,139 @@ pub struct Knowledge {
     pub organisations: Vec<Organisation>,
     /// Research needs and open questions.
     pub questions: Vec<Question>,
+}
+
+/// A declared fact a level or a fact check can require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fact {
+    /// The support period's end date.
+    SupportPeriodEnd,
+    /// The URL of the vulnerability disclosure policy.
+    VulnerabilityDisclosurePolicy,
+    /// The contact for vulnerability reports.
+    VulnerabilityDisclosureContact,
+    /// How the product ships with respect to default passwords.
+    DefaultPassword,
+    /// How updates are delivered.
+    UpdateDelivery,
+    /// The product's sensing capabilities.
+    Sensing,
+    /// The product's personal-data practices.
+    DataPractices,
+}
+
+/// A check of declared facts that can make a `yes` claim fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FactCheck {
+    /// The product does not ship with a universal default password.
+    NoUniversalPassword,
+    /// The vulnerability disclosure policy's URL is given.
+    VdpPublished,
+    /// The support period's end is given and not in the past.
+    SupportPeriodPublished,
+    /// A product with the `sensing` feature lists its sensing capabilities.
+    SensingDocumented,
+    /// A product processing personal data lists its data practices.
+    DataPracticesDocumented,
+}
+
+/// A provision whose verdict the engine derives from the declaration itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Automatic {
+    /// Passes when every applicable recommendation answered no / not applicable is justified.
+    Justifications,
+}
+
+/// The weights of the score.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scoring {
+    /// Weight of a provision mandatory in the profile.
+    pub mandatory_weight: u32,
+    /// Weight of a recommendation.
+    pub recommended_weight: u32,
+}
+
+/// What a level rule checks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum RuleKind {
+    /// Each listed provision passes or does not apply.
+    ProvisionsPass {
+        /// The provisions.
+        provisions: Vec<ProvisionId>,
+    },
+    /// The listed facts are declared.
+    Facts {
+        /// The facts.
+        facts: Vec<Fact>,
+    },
+    /// Every applicable mandatory provision of the profile passes.
+    MandatoryPass,
+    /// Every applicable recommendation is answered and every no / not-applicable justified.
+    RecommendationsAnswered,
+    /// For each kind, evidence produced by an independent assessor.
+    AssessorEvidence {
+        /// The kinds, each required.
+        evidence: Vec<EvidenceKind>,
+    },
+    /// No unresolved known-exploited vulnerability.
+    NoKnownExploited,
+    /// Every applicable mandatory provision verified functionally is covered by assessor
+    /// evidence of one of these kinds.
+    FunctionalCoverage {
+        /// Accepted kinds.
+        evidence: Vec<EvidenceKind>,
+    },
+}
+
+/// One requirement of a level.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelRule {
+    /// What it checks.
+    #[serde(flatten)]
+    pub kind: RuleKind,
+    /// Technical description.
+    pub technical: String,
+    /// Plain description.
+    pub plain: String,
+}
+
+/// A label level.
+#[derive(Debug, Clone, Serialize)]
+pub struct Level {
+    /// 1, 2, 3, ...
+    pub number: u8,
+    /// Name, e.g. "Essentials".
+    pub name: String,
+    /// Technical description.
+    pub technical: String,
+    /// Plain description.
+    pub plain: String,
+    /// Its rules (the levels below are implied).
+    pub rules: Vec<LevelRule>,
+}
+
+/// Levels and scoring.
+#[derive(Debug, Clone, Serialize)]
+pub struct Levels {
+    /// Score weights.
+    pub scoring: Scoring,
+    /// Levels, lowest first.
+    pub levels: Vec<Level>,
+}
+
+impl Default for Levels {
+    fn default() -> Self {
+        Self {
+            scoring: Scoring {
+                mandatory_weight: 3,
+                recommended_weight: 1,
+            },
+            levels: Vec::new(),
+        }
+    }
 }

@@ -29,7 +29,7 @@ pub fn catalog_dir() -> PathBuf {
 }
 
 /// The shared directory with public test data and the seed reports: `$IOTLABEL_SHARED`, or
-/// `../shared` next to the workspace.
+/// `shared` next to the workspace (`../shared`).
 pub fn shared_dir() -> PathBuf {
     let dir = std::env::var_os("IOTLABEL_SHARED")
         .map(PathBuf::from)
