@@ -33,6 +33,86 @@ pub enum Command {
     /// Browse, search, check and export the catalogue of provisions, crosswalks and profiles.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Write and check a product declaration: schema, template, validator.
+    #[command(subcommand)]
+    Declaration(DeclarationCommand),
+    /// Assess a declaration: verdict per provision, regimes, score and label level.
+    ///
+    /// Exit code 0 when the level reached is at least --min-level, 1 when below, 2 when the
+    /// declaration is invalid: it can gate a manufacturer's CI.
+    Assess(AssessArgs),
+}
+
+/// `iotlabel declaration ...`
+#[derive(Debug, Subcommand)]
+pub enum DeclarationCommand {
+    /// Print the declaration's JSON Schema (draft 2020-12).
+    Schema,
+    /// Print a commented declaration template for a profile.
+    New {
+        /// The profile (`iotlabel catalog list profiles`).
+        #[arg(long, default_value = "consumer-baseline")]
+        profile: String,
+    },
+    /// Check a declaration: format, references to the catalogue, and evidence files.
+    ///
+    /// Exit code 0 when valid (warnings are printed), 2 when not.
+    Check {
+        /// The declaration (TOML, or JSON with a .json extension).
+        file: PathBuf,
+        /// Check as of this date (YYYY-MM-DD; default today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+}
+
+/// Report formats of `assess`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum AssessFormat {
+    /// A concise terminal report: summary first, then failures with fixes.
+    #[default]
+    Text,
+    /// The full result, stable shape (docs/json.md).
+    Json,
+    /// OSCAL 1.1.2 assessment-results.
+    Oscal,
+    /// One self-contained HTML page for colleagues and regulators.
+    Html,
+    /// Markdown.
+    Markdown,
+}
+
+/// `iotlabel assess` arguments.
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// The declaration (TOML, or JSON with a .json extension).
+    pub file: PathBuf,
+    /// Assess against this profile instead of the declared ones (repeatable).
+    #[arg(long)]
+    pub profile: Vec<String>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: AssessFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Exit with 1 unless this label level is reached.
+    #[arg(long, default_value_t = 0)]
+    pub min_level: u8,
+    /// Assess as of this date (YYYY-MM-DD; default today). Fixes results for reproducibility.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Labels that system components reference: a JSON object from label id to
+    /// {"status", "level", "valid_until", "passed"} as the registry reports them.
+    #[arg(long)]
+    pub labels: Option<PathBuf>,
+    /// Count assessor evidence only when its attestation is verified (as the registry does);
+    /// locally such evidence is otherwise taken as declared.
+    #[arg(long)]
+    pub require_attestation: bool,
 }
 
 /// Output format of listing commands.

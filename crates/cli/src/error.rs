@@ -15,6 +15,25 @@ pub enum CliError {
     /// A catalogue query named something unknown.
     #[error("{0}")]
     Query(#[from] iotlabel_catalog::query::QueryError),
+    /// A declaration could not be loaded.
+    #[error("{0}")]
+    Declaration(#[from] iotlabel_declaration::DeclarationError),
+    /// An input file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The path.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The assessment reached a lower level than `--min-level` asks.
+    #[error("level {level} is below the required --min-level {min}")]
+    BelowMinLevel {
+        /// Level reached.
+        level: u8,
+        /// Level required.
+        min: u8,
+    },
     /// Arguments that do not fit together.
     #[error("{0}")]
     Usage(String),
@@ -38,10 +57,15 @@ impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            CliError::Catalog(_) | CliError::Query(_) | CliError::Usage(_) | CliError::Reported => {
-                ExitCode::from(EXIT_INVALID_INPUT)
+            CliError::Catalog(_)
+            | CliError::Query(_)
+            | CliError::Usage(_)
+            | CliError::Reported
+            | CliError::Declaration(_)
+            | CliError::Read { .. } => ExitCode::from(EXIT_INVALID_INPUT),
+            CliError::Write { .. } | CliError::Json(_) | CliError::BelowMinLevel { .. } => {
+                ExitCode::from(1)
             }
-            CliError::Write { .. } | CliError::Json(_) => ExitCode::from(1),
         }
     }
 }

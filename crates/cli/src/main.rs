@@ -1,5 +1,6 @@
 //! The `iotlabel` command: a thin shell over the iotlabel libraries.
 
+mod assess_cmd;
 mod catalog_cmd;
 mod cli;
 mod error;
@@ -16,6 +17,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Catalog(command) => catalog_cmd::run(cli.catalog.as_deref(), command),
+        Command::Declaration(command) => catalog_cmd::load(cli.catalog.as_deref())
+            .and_then(|c| assess_cmd::declaration(&c, command)),
+        Command::Assess(args) => {
+            catalog_cmd::load(cli.catalog.as_deref()).and_then(|c| assess_cmd::assess(&c, args))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

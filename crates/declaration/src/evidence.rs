@@ -35,6 +35,17 @@ pub enum Integrity {
 }
 
 impl Integrity {
+    /// A short description for reports.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Integrity::Verified => "verified",
+            Integrity::Missing => "file missing",
+            Integrity::Mismatch { .. } => "digest mismatch",
+            Integrity::Remote => "URL, not fetched",
+            Integrity::Unreadable { .. } => "unreadable",
+        }
+    }
+
     /// Whether the evidence can support a claim.
     pub fn usable(&self) -> bool {
         matches!(self, Integrity::Verified | Integrity::Remote)

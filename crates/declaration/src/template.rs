@@ -150,6 +150,17 @@ status_update_within_days = 30
         "Claims: one per provision. support = \"yes\" | \"no\" | \"not-applicable\". Every \"no\", and every \"not-applicable\" recommendation, needs a justification. Each \"yes\" needs evidence below that lists the provision.",
     );
     for p in &selected {
+        if p.automatic.is_some() {
+            out.push('\n');
+            comment(
+                &mut out,
+                &format!(
+                    "{} {}: decided automatically from your other answers; no claim needed.",
+                    p.id.local, p.title
+                ),
+            );
+            continue;
+        }
         let modality = profile.effective_modality(p);
         let tag = match (modality, profile.raise(&p.id).is_some()) {
             (Modality::Mandatory, true) => "mandatory in this profile (raised)".to_owned(),

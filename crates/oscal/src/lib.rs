@@ -7,9 +7,11 @@
 //! UUIDs are name-based (v5), so the same input always gives the same documents: a document's
 //! UUID is derived from its content, and objects inside keep their UUID across revisions.
 
+mod assessment;
 mod catalog;
 pub mod model;
 
+pub use assessment::export_assessment;
 pub use catalog::{CATALOG_FILE, export_catalog, export_profile};
 
 /// Namespace URI of iotlabel's OSCAL properties and parts.

@@ -270,3 +270,173 @@ pub struct ProfileDocument {
     /// The profile.
     pub profile: Profile,
 }
+
+/// `import-ap`: the assessment plan the results belong to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ImportAp {
+    /// Reference to the plan.
+    pub href: String,
+}
+
+/// One control named in a selection.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ControlRef {
+    /// Control id.
+    pub control_id: String,
+}
+
+/// A selection of controls.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ControlSelection {
+    /// Included controls.
+    pub include_controls: Vec<ControlRef>,
+}
+
+/// The controls an assessment reviewed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ReviewedControls {
+    /// Selections.
+    pub control_selections: Vec<ControlSelection>,
+}
+
+/// Evidence relevant to an observation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct RelevantEvidence {
+    /// Where it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    /// What it is.
+    pub description: String,
+    /// Properties.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub props: Vec<Prop>,
+}
+
+/// An observation (here: one evidence item examined).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Observation {
+    /// UUID.
+    pub uuid: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Properties.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub props: Vec<Prop>,
+    /// EXAMINE, INTERVIEW, TEST or UNKNOWN.
+    pub methods: Vec<String>,
+    /// Evidence.
+    pub relevant_evidence: Vec<RelevantEvidence>,
+    /// When it was collected.
+    pub collected: String,
+}
+
+/// A finding's status.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct FindingStatus {
+    /// satisfied or not-satisfied.
+    pub state: String,
+    /// pass, fail or other.
+    pub reason: String,
+    /// Remarks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remarks: Option<String>,
+}
+
+/// What a finding is about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct FindingTarget {
+    /// statement-id or objective-id.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The statement or objective.
+    pub target_id: String,
+    /// Status.
+    pub status: FindingStatus,
+}
+
+/// A link from a finding to an observation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct RelatedObservation {
+    /// The observation.
+    pub observation_uuid: String,
+}
+
+/// A finding (here: one provision's verdict).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Finding {
+    /// UUID.
+    pub uuid: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Properties.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub props: Vec<Prop>,
+    /// Target.
+    pub target: FindingTarget,
+    /// Related observations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related_observations: Vec<RelatedObservation>,
+}
+
+/// One set of results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AssessmentResultSet {
+    /// UUID.
+    pub uuid: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Start time.
+    pub start: String,
+    /// Properties.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub props: Vec<Prop>,
+    /// Controls reviewed.
+    pub reviewed_controls: ReviewedControls,
+    /// Observations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<Observation>,
+    /// Findings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
+}
+
+/// OSCAL assessment results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AssessmentResults {
+    /// Document UUID.
+    pub uuid: String,
+    /// Metadata.
+    pub metadata: Metadata,
+    /// The plan.
+    pub import_ap: ImportAp,
+    /// Results.
+    pub results: Vec<AssessmentResultSet>,
+    /// Back matter.
+    pub back_matter: BackMatter,
+}
+
+/// `{"assessment-results": ...}`, the file's root.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssessmentResultsDocument {
+    /// The results.
+    #[serde(rename = "assessment-results")]
+    pub assessment_results: AssessmentResults,
+}
