@@ -15,11 +15,7 @@ fn ids(list: &[String]) -> String {
 
 /// Judges a set of provisions: not met when a mandatory one fails; cannot tell when one is
 /// unverified, inconclusive or not assessed, or only recommendations fail.
-fn judge(
-    results: &[ProvisionResult],
-    provisions: &[ProvisionId],
-    catalog: &Catalog,
-) -> (Outcome, Text) {
+fn judge(results: &[ProvisionResult], provisions: &[ProvisionId]) -> (Outcome, Text) {
     if provisions.is_empty() {
         return (
             Outcome::CannotTell,
@@ -106,8 +102,8 @@ fn judge(
     )
 }
 
-fn row_outcome(results: &[ProvisionResult], row: &CrosswalkRow, catalog: &Catalog) -> RowOutcome {
-    let (outcome, reason) = judge(results, &row.provisions, catalog);
+fn row_outcome(results: &[ProvisionResult], row: &CrosswalkRow) -> RowOutcome {
+    let (outcome, reason) = judge(results, &row.provisions);
     RowOutcome {
         id: row.id.clone(),
         reference: row.reference.clone(),
@@ -188,7 +184,7 @@ pub(crate) fn evaluate(
                     .iter()
                     .map(|p| p.id.clone())
                     .collect();
-                let (outcome, reason) = judge(results, &provisions, catalog);
+                let (outcome, reason) = judge(results, &provisions);
                 let reason = Text::new(
                     format!(
                         "{} mandatory provisions of {}: {}",
@@ -217,12 +213,7 @@ pub(crate) fn evaluate(
             }
             Decision::AllRows | Decision::PerRow => {
                 let rows: Vec<RowOutcome> = crosswalk
-                    .map(|c| {
-                        c.rows
-                            .iter()
-                            .map(|r| row_outcome(results, r, catalog))
-                            .collect()
-                    })
+                    .map(|c| c.rows.iter().map(|r| row_outcome(results, r)).collect())
                     .unwrap_or_default();
                 let outcome = aggregate(&rows);
                 let mut reason = summary(regime, outcome, &rows);
@@ -249,7 +240,7 @@ pub(crate) fn evaluate(
                     .map(|c| {
                         c.rows
                             .iter()
-                            .map(|r| (row_outcome(results, r, catalog), r.requires_level))
+                            .map(|r| (row_outcome(results, r), r.requires_level))
                             .collect()
                     })
                     .unwrap_or_default();
