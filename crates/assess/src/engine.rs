@@ -81,7 +81,12 @@ fn resolve_claims<'a>(
 
 fn relevant(unit: &Unit<'_>, p: &Provision) -> bool {
     if unit.system_level {
-        return p.scope.contains(&ProvisionScope::Manufacturer);
+        // Manufacturer-wide provisions are answered at system level. One that also concerns
+        // devices or services is answered by those components, unless the system level
+        // answers it too.
+        return p.scope.contains(&ProvisionScope::Manufacturer)
+            && (p.scope.iter().all(|s| *s == ProvisionScope::Manufacturer)
+                || unit.claims.contains_key(&p.id));
     }
     match unit.kind {
         None => true,
