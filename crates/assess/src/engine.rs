@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use iotlabel_catalog::Catalog;
 use iotlabel_catalog::model::{Automatic, FactCheck, Modality, Provision, Scope as ProvisionScope};
-use iotlabel_catalog::{Catalog, ProvisionId};
 use iotlabel_declaration::model::{
     Claim, ComponentKind, Declaration, DefaultPassword, Evidence, Producer, Scope, Support3,
 };
@@ -18,7 +18,8 @@ pub(crate) struct EvidenceItem<'a> {
     pub id: String,
     pub evidence: &'a Evidence,
     pub state: Option<&'a EvidenceState>,
-    pub provisions: BTreeSet<ProvisionId>,
+    /// Catalogue indices of the provisions it lists.
+    pub provisions: Vec<usize>,
 }
 
 impl EvidenceItem<'_> {
@@ -47,13 +48,16 @@ struct Unit<'a> {
     kind: Option<ComponentKind>,
     system_level: bool,
     features: BTreeMap<&'a str, bool>,
-    claims: BTreeMap<ProvisionId, Sourced<'a>>,
+    /// Claims by catalogue index.
+    claims: Vec<Option<Sourced<'a>>>,
     label: Option<&'a str>,
 }
 
 pub(crate) struct Assessed<'a> {
     pub profiles: Vec<String>,
     pub results: Vec<ProvisionResult>,
+    /// For each catalogue index, the position of its result, if assessed.
+    pub lookup: Vec<Option<usize>>,
     pub evidence: Vec<EvidenceItem<'a>>,
     /// Levels of labels referenced by components (they bound the system's level).
     pub referenced_levels: Vec<u8>,
@@ -63,30 +67,27 @@ fn resolve_claims<'a>(
     catalog: &Catalog,
     claims: &'a [Claim],
     declared_in: &'a str,
-) -> BTreeMap<ProvisionId, Sourced<'a>> {
-    claims
-        .iter()
-        .filter_map(|c| {
-            let id = catalog.resolve(&c.provision).ok()?.id.clone();
-            Some((
-                id,
-                Sourced {
-                    claim: c,
-                    declared_in,
-                },
-            ))
-        })
-        .collect()
+) -> Vec<Option<Sourced<'a>>> {
+    let mut out = vec![None; catalog.provisions.len()];
+    for c in claims {
+        if let Some(i) = catalog.resolve_index(&c.provision) {
+            out[i] = Some(Sourced {
+                claim: c,
+                declared_in,
+            });
+        }
+    }
+    out
 }
 
-fn relevant(unit: &Unit<'_>, p: &Provision) -> bool {
+fn relevant(unit: &Unit<'_>, p: &Provision, index: usize) -> bool {
     if unit.system_level {
         // Manufacturer-wide provisions are answered at system level. One that also concerns
         // devices or services is answered by those components, unless the system level
         // answers it too.
         return p.scope.contains(&ProvisionScope::Manufacturer)
             && (p.scope.iter().all(|s| *s == ProvisionScope::Manufacturer)
-                || unit.claims.contains_key(&p.id));
+                || unit.claims[index].is_some());
     }
     match unit.kind {
         None => true,
@@ -115,11 +116,13 @@ pub(crate) fn profile_ids(inputs: &Inputs<'_>) -> Vec<String> {
 fn units<'a>(
     catalog: &Catalog,
     d: &'a Declaration,
-    process_claims: &BTreeMap<ProvisionId, Sourced<'a>>,
+    process_claims: &[Option<Sourced<'a>>],
 ) -> Vec<Unit<'a>> {
-    let with_process = |mut own: BTreeMap<ProvisionId, Sourced<'a>>| {
-        for (id, c) in process_claims {
-            own.entry(id.clone()).or_insert(*c);
+    let with_process = |mut own: Vec<Option<Sourced<'a>>>| {
+        for (slot, process) in own.iter_mut().zip(process_claims) {
+            if slot.is_none() {
+                *slot = *process;
+            }
         }
         own
     };
@@ -193,7 +196,7 @@ fn evidence_items<'a>(inputs: &Inputs<'a>) -> Vec<EvidenceItem<'a>> {
                     provisions: e
                         .provisions
                         .iter()
-                        .filter_map(|p| inputs.catalog.resolve(p).ok().map(|x| x.id.clone()))
+                        .filter_map(|p| inputs.catalog.resolve_index(p))
                         .collect(),
                 });
             }
@@ -284,8 +287,9 @@ fn unit_verdict(
     inputs: &Inputs<'_>,
     unit: &Unit<'_>,
     p: &Provision,
+    index: usize,
     modality: Modality,
-    evidence: &[EvidenceItem<'_>],
+    evidence: &[&EvidenceItem<'_>],
 ) -> UnitVerdict {
     // Applicability.
     let applies = match &p.condition {
@@ -386,19 +390,25 @@ fn unit_verdict(
                     ),
                 )
             }
-            Some(l) if l.passed.contains(&p.id) => UnitVerdict::new(
-                Verdict::Pass,
-                Text::new(
-                    format!(
-                        "Covered by label {label_id} (level {}) of component `{}`.",
-                        l.level, unit.name
+            Some(l)
+                if l.passed
+                    .iter()
+                    .any(|x| inputs.catalog.index_of(x) == Some(index)) =>
+            {
+                UnitVerdict::new(
+                    Verdict::Pass,
+                    Text::new(
+                        format!(
+                            "Covered by label {label_id} (level {}) of component `{}`.",
+                            l.level, unit.name
+                        ),
+                        format!(
+                            "This part of the system has its own valid label that covers this (level {}).",
+                            l.level
+                        ),
                     ),
-                    format!(
-                        "This part of the system has its own valid label that covers this (level {}).",
-                        l.level
-                    ),
-                ),
-            ),
+                )
+            }
             Some(_) => UnitVerdict::new(
                 Verdict::Inconclusive,
                 Text::new(
@@ -412,7 +422,7 @@ fn unit_verdict(
         };
     }
 
-    let Some(sourced) = unit.claims.get(&p.id) else {
+    let Some(sourced) = unit.claims[index].as_ref() else {
         return UnitVerdict::new(
             Verdict::Inconclusive,
             Text::new(
@@ -519,9 +529,10 @@ fn unit_verdict(
                     return with_claim(UnitVerdict::new(Verdict::Fail, reason));
                 }
             }
+            // `evidence` holds only the items that list this provision.
             let listing: Vec<&EvidenceItem<'_>> = evidence
                 .iter()
-                .filter(|e| e.provisions.contains(&p.id))
+                .copied()
                 .filter(|e| {
                     e.evidence
                         .component
@@ -612,40 +623,135 @@ fn unit_verdict(
     }
 }
 
+/// The catalogue prepared for assessing many declarations: profile selections and regime
+/// rows resolved to catalogue indices once, so that each assessment compares integers.
+pub struct Engine<'c> {
+    pub(crate) catalog: &'c Catalog,
+    /// Per profile id: selected indices (ascending) and which indices it raises.
+    profiles: BTreeMap<&'c str, (Vec<usize>, Vec<bool>)>,
+    /// Per regime (catalogue order), per crosswalk row: the provision indices it maps to.
+    pub(crate) regime_rows: Vec<Vec<Vec<usize>>>,
+    /// Per regime (catalogue order): the mandatory provisions that decide it, for regimes
+    /// decided by a source's mandatory provisions.
+    pub(crate) regime_provisions: Vec<Vec<usize>>,
+}
+
+impl<'c> Engine<'c> {
+    /// Prepares a catalogue.
+    pub fn new(catalog: &'c Catalog) -> Self {
+        let n = catalog.provisions.len();
+        let profiles = catalog
+            .profiles
+            .iter()
+            .map(|p| {
+                let selected: Vec<usize> = p
+                    .provisions
+                    .iter()
+                    .filter_map(|id| catalog.index_of(id))
+                    .collect();
+                let mut raised = vec![false; n];
+                for r in &p.raises {
+                    if let Some(i) = catalog.index_of(&r.provision) {
+                        raised[i] = true;
+                    }
+                }
+                (p.id.as_str(), (selected, raised))
+            })
+            .collect();
+        let regime_rows = catalog
+            .regimes
+            .iter()
+            .map(|r| {
+                catalog
+                    .regime_crosswalk(r)
+                    .map(|cw| {
+                        cw.rows
+                            .iter()
+                            .map(|row| {
+                                row.provisions
+                                    .iter()
+                                    .filter_map(|id| catalog.index_of(id))
+                                    .collect()
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
+        let regime_provisions = catalog
+            .regimes
+            .iter()
+            .map(|r| {
+                catalog
+                    .regime_provisions(r)
+                    .iter()
+                    .filter_map(|p| catalog.index_of(&p.id))
+                    .collect()
+            })
+            .collect();
+        Self {
+            catalog,
+            profiles,
+            regime_rows,
+            regime_provisions,
+        }
+    }
+
+    /// A profile's selected indices and raised flags (empty for an unknown profile).
+    pub(crate) fn profile_plan(&self, id: &str) -> (&[usize], &[bool]) {
+        self.profiles
+            .get(id)
+            .map_or((&[][..], &[][..]), |(s, r)| (s.as_slice(), r.as_slice()))
+    }
+}
+
 /// Assesses every selected provision.
-pub(crate) fn assess_provisions<'a>(inputs: &Inputs<'a>) -> Assessed<'a> {
+pub(crate) fn assess_provisions<'a>(engine: &Engine<'_>, inputs: &Inputs<'a>) -> Assessed<'a> {
     let catalog = inputs.catalog;
+    let n = catalog.provisions.len();
     let d = inputs.product.declaration;
     let profiles = profile_ids(inputs);
-    let mut selected: BTreeSet<ProvisionId> = BTreeSet::new();
-    let mut raised: BTreeSet<ProvisionId> = BTreeSet::new();
+    let mut selected = vec![false; n];
+    let mut raised = vec![false; n];
     for id in &profiles {
-        if let Some(profile) = catalog.profile(id) {
-            selected.extend(profile.provisions.iter().cloned());
-            raised.extend(profile.raises.iter().map(|r| r.provision.clone()));
+        if let Some((indices, raises)) = engine.profiles.get(id.as_str()) {
+            for &i in indices {
+                selected[i] = true;
+            }
+            for (r, x) in raised.iter_mut().zip(raises) {
+                *r |= *x;
+            }
         }
     }
     if d.scope == Scope::Process {
-        selected.retain(|id| {
-            catalog
-                .provision(id)
-                .is_some_and(|p| p.scope.contains(&ProvisionScope::Manufacturer))
-        });
+        for (i, s) in selected.iter_mut().enumerate() {
+            *s &= catalog.provisions[i]
+                .scope
+                .contains(&ProvisionScope::Manufacturer);
+        }
     }
-    let process_claims = inputs
+    let mut process_claims = inputs
         .process
         .map(|x| resolve_claims(catalog, &x.declaration.claims, "process"))
-        .unwrap_or_default();
-    let process_claims: BTreeMap<ProvisionId, Sourced<'a>> = process_claims
-        .into_iter()
-        .filter(|(id, _)| {
-            catalog
-                .provision(id)
-                .is_some_and(|p| p.scope.contains(&ProvisionScope::Manufacturer))
-        })
-        .collect();
+        .unwrap_or_else(|| vec![None; n]);
+    for (i, slot) in process_claims.iter_mut().enumerate() {
+        if !catalog.provisions[i]
+            .scope
+            .contains(&ProvisionScope::Manufacturer)
+        {
+            *slot = None;
+        }
+    }
     let units = units(catalog, d, &process_claims);
     let evidence = evidence_items(inputs);
+    let mut evidence_for: Vec<Vec<&EvidenceItem<'_>>> = vec![Vec::new(); n];
+    for e in &evidence {
+        for &i in &e.provisions {
+            if !evidence_for[i].iter().any(|x| std::ptr::eq(*x, e)) {
+                evidence_for[i].push(e);
+            }
+        }
+    }
     let referenced_levels: Vec<u8> = units
         .iter()
         .filter_map(|u| u.label)
@@ -654,11 +760,10 @@ pub(crate) fn assess_provisions<'a>(inputs: &Inputs<'a>) -> Assessed<'a> {
         .collect();
 
     let mut results = Vec::new();
-    for id in &selected {
-        let Some(p) = catalog.provision(id) else {
-            continue;
-        };
-        let is_raised = raised.contains(id) && p.modality == Modality::Recommended;
+    let mut lookup = vec![None; n];
+    for index in (0..n).filter(|&i| selected[i]) {
+        let p = &catalog.provisions[index];
+        let is_raised = raised[index] && p.modality == Modality::Recommended;
         let modality = if is_raised {
             Modality::Mandatory
         } else {
@@ -666,8 +771,13 @@ pub(crate) fn assess_provisions<'a>(inputs: &Inputs<'a>) -> Assessed<'a> {
         };
         let per_unit: Vec<(&Unit<'_>, UnitVerdict)> = units
             .iter()
-            .filter(|u| relevant(u, p))
-            .map(|u| (u, unit_verdict(inputs, u, p, modality, &evidence)))
+            .filter(|u| relevant(u, p, index))
+            .map(|u| {
+                (
+                    u,
+                    unit_verdict(inputs, u, p, index, modality, &evidence_for[index]),
+                )
+            })
             .collect();
         let worst = per_unit
             .iter()
@@ -698,12 +808,12 @@ pub(crate) fn assess_provisions<'a>(inputs: &Inputs<'a>) -> Assessed<'a> {
                     .iter()
                     .find(|(_, v)| v.verdict == w)
                     .unwrap_or(&per_unit[0]);
-                let evidence: Vec<String> = per_unit
+                let mut evidence: Vec<String> = per_unit
                     .iter()
                     .flat_map(|(_, v)| v.evidence.iter().cloned())
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
                     .collect();
+                evidence.sort();
+                evidence.dedup();
                 (w, v.reason.clone(), v.claim.clone(), evidence)
             }
         };
@@ -719,6 +829,7 @@ pub(crate) fn assess_provisions<'a>(inputs: &Inputs<'a>) -> Assessed<'a> {
         } else {
             Vec::new()
         };
+        lookup[index] = Some(results.len());
         results.push(ProvisionResult {
             id: p.id.clone(),
             title: p.title.clone(),
@@ -741,6 +852,7 @@ pub(crate) fn assess_provisions<'a>(inputs: &Inputs<'a>) -> Assessed<'a> {
     Assessed {
         profiles,
         results,
+        lookup,
         evidence,
         referenced_levels,
     }

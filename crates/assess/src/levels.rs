@@ -53,8 +53,14 @@ fn fact_name(f: Fact) -> &'static str {
     }
 }
 
-fn verdict_of<'r>(results: &'r [ProvisionResult], id: &ProvisionId) -> Option<&'r ProvisionResult> {
-    results.iter().find(|r| &r.id == id)
+fn verdict_of<'r>(
+    catalog: &Catalog,
+    results: &'r [ProvisionResult],
+    lookup: &[Option<usize>],
+    id: &ProvisionId,
+) -> Option<&'r ProvisionResult> {
+    let index = catalog.index_of(id)?;
+    lookup.get(index).copied().flatten().map(|i| &results[i])
 }
 
 fn describe(r: &ProvisionResult) -> String {
@@ -66,9 +72,17 @@ pub(crate) fn evaluate(
     catalog: &Catalog,
     inputs: &Inputs<'_>,
     results: &[ProvisionResult],
+    lookup: &[Option<usize>],
     evidence: &[EvidenceItem<'_>],
     referenced_levels: &[u8],
 ) -> (Vec<LevelOutcome>, u8, Option<NextLevel>) {
+    // Catalogue index of each result, for integer comparisons with evidence.
+    let mut indices = vec![0usize; results.len()];
+    for (index, slot) in lookup.iter().enumerate() {
+        if let Some(position) = slot {
+            indices[*position] = index;
+        }
+    }
     let accept = inputs.options.accept_unattested_assessor_evidence;
     let process = inputs.process.map(|p| p.declaration);
     let d = inputs.product.declaration;
@@ -82,7 +96,7 @@ pub(crate) fn evaluate(
             let missing: Vec<String> = match &rule.kind {
                 RuleKind::ProvisionsPass { provisions } => provisions
                     .iter()
-                    .filter_map(|id| match verdict_of(results, id) {
+                    .filter_map(|id| match verdict_of(catalog, results, lookup, id) {
                         Some(r) if matches!(r.verdict, Verdict::Pass | Verdict::NotApplicable) => {
                             None
                         }
@@ -145,22 +159,23 @@ pub(crate) fn evaluate(
                 },
                 RuleKind::FunctionalCoverage { evidence: kinds } => results
                     .iter()
-                    .filter(|r| {
+                    .zip(&indices)
+                    .filter(|(r, _)| {
                         r.modality == Modality::Mandatory && r.verdict != Verdict::NotApplicable
                     })
-                    .filter(|r| {
-                        catalog.provision(&r.id).is_some_and(|p| {
-                            p.verification.contains(&VerificationMethod::Functional)
-                        })
+                    .filter(|(_, i)| {
+                        catalog.provisions[**i]
+                            .verification
+                            .contains(&VerificationMethod::Functional)
                     })
-                    .filter(|r| {
+                    .filter(|(_, i)| {
                         !evidence.iter().any(|e| {
                             kinds.contains(&e.evidence.kind)
                                 && e.assessor(accept)
-                                && e.provisions.contains(&r.id)
+                                && e.provisions.contains(i)
                         })
                     })
-                    .map(|r| {
+                    .map(|(r, _)| {
                         format!(
                             "{} {} (no functional test by an assessor)",
                             r.id.local, r.title

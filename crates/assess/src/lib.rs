@@ -11,12 +11,14 @@ pub mod input;
 mod levels;
 mod regimes;
 pub mod result;
+pub mod synthetic;
 mod wording;
 
 use std::collections::BTreeMap;
 
 use iotlabel_catalog::model::Modality;
 
+pub use engine::Engine;
 pub use input::{
     DeclarationInput, EvidenceState, Inputs, LabelInfo, LabelStatus, Options, VulnerabilityStatus,
 };
@@ -51,11 +53,22 @@ fn score(
     (Score::from_weights(passed, counted), counts)
 }
 
-/// Assesses a declaration.
+/// Assesses a declaration. To assess many against one catalogue, prepare an [`Engine`] once.
 pub fn assess(inputs: &Inputs<'_>) -> AssessmentResult {
+    Engine::new(inputs.catalog).assess(inputs)
+}
+
+impl Engine<'_> {
+    /// Assesses a declaration against the prepared catalogue (which must be `inputs.catalog`).
+    pub fn assess(&self, inputs: &Inputs<'_>) -> AssessmentResult {
+        assess_prepared(self, inputs)
+    }
+}
+
+fn assess_prepared(engine: &Engine<'_>, inputs: &Inputs<'_>) -> AssessmentResult {
     let catalog = inputs.catalog;
     let d = inputs.product.declaration;
-    let assessed = engine::assess_provisions(inputs);
+    let assessed = engine::assess_provisions(engine, inputs);
     let results = &assessed.results;
     let weights = catalog.levels.scoring;
     let all: Vec<&ProvisionResult> = results.iter().collect();
@@ -89,17 +102,22 @@ pub fn assess(inputs: &Inputs<'_>) -> AssessmentResult {
         .iter()
         .filter_map(|id| catalog.profile(id))
         .map(|profile| {
-            let selected: Vec<&ProvisionResult> =
-                results.iter().filter(|r| profile.selects(&r.id)).collect();
+            let (indices, raised) = engine.profile_plan(&profile.id);
+            let selected: Vec<(&ProvisionResult, bool)> = indices
+                .iter()
+                .filter_map(|&i| {
+                    let r = &results[assessed.lookup[i]?];
+                    let mandatory =
+                        catalog.provisions[i].modality == Modality::Mandatory || raised[i];
+                    Some((r, mandatory))
+                })
+                .collect();
             let (score, counts) = score(
-                &selected,
+                &selected.iter().map(|(r, _)| *r).collect::<Vec<_>>(),
                 weights.mandatory_weight,
                 weights.recommended_weight,
             );
-            let mandatory_met = selected.iter().all(|r| {
-                let mandatory = catalog
-                    .provision(&r.id)
-                    .is_some_and(|p| profile.effective_modality(p) == Modality::Mandatory);
+            let mandatory_met = selected.iter().all(|(r, mandatory)| {
                 !mandatory || matches!(r.verdict, Verdict::Pass | Verdict::NotApplicable)
             });
             Rollup {
@@ -116,10 +134,11 @@ pub fn assess(inputs: &Inputs<'_>) -> AssessmentResult {
         catalog,
         inputs,
         results,
+        &assessed.lookup,
         &assessed.evidence,
         &assessed.referenced_levels,
     );
-    let regimes = regimes::evaluate(catalog, results, level);
+    let regimes = regimes::evaluate(engine, results, &assessed.lookup, level);
     let level_name = catalog
         .levels
         .levels

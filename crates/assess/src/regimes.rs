@@ -1,12 +1,27 @@
 //! Regime outcomes: what the provision verdicts mean for each law, label and standard.
 
+use iotlabel_catalog::Catalog;
 use iotlabel_catalog::model::{CrosswalkRow, Decision, Modality, Regime};
-use iotlabel_catalog::{Catalog, ProvisionId};
+
+use crate::engine::Engine;
 
 use crate::result::{Outcome, ProvisionResult, RegimeOutcome, RowOutcome, Text, Verdict};
 
-fn find<'r>(results: &'r [ProvisionResult], id: &ProvisionId) -> Option<&'r ProvisionResult> {
-    results.iter().find(|r| &r.id == id)
+/// What a judgement needs: the results and where each catalogue index's result is.
+struct View<'r> {
+    results: &'r [ProvisionResult],
+    lookup: &'r [Option<usize>],
+    catalog: &'r Catalog,
+}
+
+impl View<'_> {
+    fn find(&self, index: usize) -> Option<&ProvisionResult> {
+        self.lookup
+            .get(index)
+            .copied()
+            .flatten()
+            .map(|i| &self.results[i])
+    }
 }
 
 fn ids(list: &[String]) -> String {
@@ -15,7 +30,7 @@ fn ids(list: &[String]) -> String {
 
 /// Judges a set of provisions: not met when a mandatory one fails; cannot tell when one is
 /// unverified, inconclusive or not assessed, or only recommendations fail.
-fn judge(results: &[ProvisionResult], provisions: &[ProvisionId]) -> (Outcome, Text) {
+fn judge(view: &View<'_>, provisions: &[usize]) -> (Outcome, Text) {
     if provisions.is_empty() {
         return (
             Outcome::CannotTell,
@@ -29,8 +44,9 @@ fn judge(results: &[ProvisionResult], provisions: &[ProvisionId]) -> (Outcome, T
     let mut failed_recommended = Vec::new();
     let mut open = Vec::new();
     let mut unassessed = Vec::new();
-    for id in provisions {
-        match find(results, id) {
+    for &index in provisions {
+        let id = &view.catalog.provisions[index].id;
+        match view.find(index) {
             None => unassessed.push(id.local.clone()),
             Some(r) => match r.verdict {
                 Verdict::Pass | Verdict::NotApplicable => {}
@@ -62,7 +78,7 @@ fn judge(results: &[ProvisionResult], provisions: &[ProvisionId]) -> (Outcome, T
                 "Every applicable provision it maps to passes ({}).",
                 provisions
                     .iter()
-                    .map(|p| p.local.as_str())
+                    .map(|&i| view.catalog.provisions[i].id.local.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             )
@@ -102,8 +118,8 @@ fn judge(results: &[ProvisionResult], provisions: &[ProvisionId]) -> (Outcome, T
     )
 }
 
-fn row_outcome(results: &[ProvisionResult], row: &CrosswalkRow) -> RowOutcome {
-    let (outcome, reason) = judge(results, &row.provisions);
+fn row_outcome(view: &View<'_>, row: &CrosswalkRow, provisions: &[usize]) -> RowOutcome {
+    let (outcome, reason) = judge(view, provisions);
     RowOutcome {
         id: row.id.clone(),
         reference: row.reference.clone(),
@@ -170,21 +186,32 @@ fn summary(regime: &Regime, outcome: Outcome, rows: &[RowOutcome]) -> Text {
 
 /// Outcomes for every regime of the catalogue.
 pub(crate) fn evaluate(
-    catalog: &Catalog,
+    engine: &Engine<'_>,
     results: &[ProvisionResult],
+    lookup: &[Option<usize>],
     label_level: u8,
 ) -> Vec<RegimeOutcome> {
+    let catalog = engine.catalog;
+    let view = View {
+        results,
+        lookup,
+        catalog,
+    };
     let mut out = Vec::new();
-    for regime in &catalog.regimes {
+    for (regime_index, regime) in catalog.regimes.iter().enumerate() {
         let crosswalk = catalog.regime_crosswalk(regime);
+        let row_provisions = &engine.regime_rows[regime_index];
+        let rows_of = |c: &iotlabel_catalog::model::Crosswalk| -> Vec<RowOutcome> {
+            c.rows
+                .iter()
+                .zip(row_provisions)
+                .map(|(r, provisions)| row_outcome(&view, r, provisions))
+                .collect()
+        };
         match regime.decision {
             Decision::MandatoryProvisions => {
-                let provisions: Vec<ProvisionId> = catalog
-                    .regime_provisions(regime)
-                    .iter()
-                    .map(|p| p.id.clone())
-                    .collect();
-                let (outcome, reason) = judge(results, &provisions);
+                let provisions = &engine.regime_provisions[regime_index];
+                let (outcome, reason) = judge(&view, provisions);
                 let reason = Text::new(
                     format!(
                         "{} mandatory provisions of {}: {}",
@@ -212,9 +239,7 @@ pub(crate) fn evaluate(
                 });
             }
             Decision::AllRows | Decision::PerRow => {
-                let rows: Vec<RowOutcome> = crosswalk
-                    .map(|c| c.rows.iter().map(|r| row_outcome(results, r)).collect())
-                    .unwrap_or_default();
+                let rows: Vec<RowOutcome> = crosswalk.map(rows_of).unwrap_or_default();
                 let outcome = aggregate(&rows);
                 let mut reason = summary(regime, outcome, &rows);
                 if regime.decision == Decision::PerRow {
@@ -238,9 +263,9 @@ pub(crate) fn evaluate(
             Decision::Levels => {
                 let rows: Vec<(RowOutcome, Option<u8>)> = crosswalk
                     .map(|c| {
-                        c.rows
-                            .iter()
-                            .map(|r| (row_outcome(results, r), r.requires_level))
+                        rows_of(c)
+                            .into_iter()
+                            .zip(c.rows.iter().map(|r| r.requires_level))
                             .collect()
                     })
                     .unwrap_or_default();

@@ -37,6 +37,8 @@ pub struct Catalog {
     pub(crate) provision_index: HashMap<ProvisionId, usize>,
     #[serde(skip)]
     pub(crate) local_index: HashMap<String, Vec<usize>>,
+    #[serde(skip)]
+    pub(crate) full_index: HashMap<String, usize>,
 }
 
 /// Why an id given by a person does not name exactly one provision.
@@ -110,6 +112,29 @@ impl Catalog {
                         .map(|&i| self.provisions[i].id.to_string())
                         .collect(),
                 }),
+        }
+    }
+
+    /// The position of a provision in [`Catalog::provisions`] (catalogue order).
+    pub fn index_of(&self, id: &ProvisionId) -> Option<usize> {
+        self.provision_index.get(id).copied()
+    }
+
+    /// Resolves a full or short id to its position in [`Catalog::provisions`], as
+    /// [`Catalog::resolve`] does but without allocating: the assessment engine resolves every
+    /// claim and evidence reference this way.
+    pub fn resolve_index(&self, text: &str) -> Option<usize> {
+        let text = text.trim();
+        if text.contains(':') {
+            return self.full_index.get(text).copied();
+        }
+        match self.local_index.get(text).map(Vec::as_slice) {
+            Some([only]) => Some(*only),
+            Some(many) => many.iter().copied().find(|&i| {
+                let p = &self.provisions[i];
+                p.id.source == self.meta.default_source && p.id.version == self.meta.default_version
+            }),
+            None => None,
         }
     }
 

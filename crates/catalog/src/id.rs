@@ -118,50 +118,69 @@ impl Ord for ProvisionId {
 }
 
 /// Compares ids the way a reader expects: `5.9-3` before `5.10-1`, `6-5` before `6.6`.
+///
+/// Runs of digits compare as numbers, runs of letters as text, and separators ('.', '-') only
+/// delimit. It allocates nothing: ids are compared in every sort and ordered-set operation.
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    let (ka, kb) = (natural_key(a), natural_key(b));
-    ka.cmp(&kb).then_with(|| a.cmp(b))
-}
-
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Piece {
-    Number(u64),
-    Text(String),
-}
-
-fn natural_key(s: &str) -> Vec<Piece> {
-    let mut pieces = Vec::new();
-    let mut chars = s.chars().peekable();
-    while let Some(&c) = chars.peek() {
-        if c.is_ascii_digit() {
-            let mut n: u64 = 0;
-            while let Some(&d) = chars.peek() {
-                match d.to_digit(10) {
-                    Some(v) => {
-                        n = n.saturating_mul(10).saturating_add(u64::from(v));
-                        chars.next();
-                    }
-                    None => break,
-                }
-            }
-            pieces.push(Piece::Number(n));
-        } else if c.is_alphabetic() {
-            let mut t = String::new();
-            while let Some(&d) = chars.peek() {
-                if d.is_alphabetic() {
-                    t.push(d);
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
-            pieces.push(Piece::Text(t));
-        } else {
-            // Separators ('.', '-') only delimit numbers; they carry no order of their own.
-            chars.next();
+    let mut x = Pieces::new(a);
+    let mut y = Pieces::new(b);
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(p), Some(q)) => match p.cmp(&q) {
+                Ordering::Equal => {}
+                other => return other,
+            },
         }
     }
-    pieces
+}
+
+/// One run of an id: a number or a word. Numbers sort before words, as in `5.1-2` < `5.1-2A`.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Piece<'a> {
+    Number(u64),
+    Text(&'a str),
+}
+
+struct Pieces<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Pieces<'a> {
+    fn new(s: &'a str) -> Self {
+        Self { rest: s }
+    }
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = Piece<'a>;
+
+    fn next(&mut self) -> Option<Piece<'a>> {
+        self.rest = self.rest.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let first = self.rest.chars().next()?;
+        let len = if first.is_ascii_digit() {
+            self.rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(self.rest.len())
+        } else {
+            self.rest
+                .find(|c: char| !c.is_alphabetic())
+                .unwrap_or(self.rest.len())
+        };
+        // A non-ASCII numeral is neither a digit run nor a word: take it as one character.
+        let len = if len == 0 { first.len_utf8() } else { len };
+        let (piece, rest) = self.rest.split_at(len);
+        self.rest = rest;
+        Some(if first.is_ascii_digit() {
+            Piece::Number(piece.bytes().fold(0u64, |n, d| {
+                n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+            }))
+        } else {
+            Piece::Text(piece)
+        })
+    }
 }
 
 #[cfg(test)]
@@ -186,6 +205,16 @@ mod tests {
         assert_eq!(
             ids,
             vec!["5.0-1", "5.1-2", "5.1-2A", "5.9-3", "5.10-1", "6-5", "6.6"]
+        );
+    }
+
+    #[test]
+    fn unusual_characters_do_not_stall_the_comparison() {
+        assert_eq!(natural_cmp("5²", "5³"), Ordering::Less);
+        assert_eq!(natural_cmp("", "a"), Ordering::Less);
+        assert_eq!(
+            natural_cmp("99999999999999999999999", "1"),
+            Ordering::Greater
         );
     }
 

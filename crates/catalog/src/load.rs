@@ -214,6 +214,11 @@ impl Builder<'_> {
             .enumerate()
             .map(|(i, p)| (p.id.clone(), i))
             .collect();
+        let full_index: HashMap<String, usize> = provisions
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.to_string(), i))
+            .collect();
         let mut local_index: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, p) in provisions.iter().enumerate() {
             local_index.entry(p.id.local.clone()).or_default().push(i);
@@ -231,6 +236,7 @@ impl Builder<'_> {
             levels: Levels::default(),
             provision_index,
             local_index,
+            full_index,
         };
         // `replaces` may point at provisions in other files, so it is checked once all exist.
         self.check_replaces(&provision_files, &catalog);

@@ -41,6 +41,27 @@ pub enum Command {
     /// Exit code 0 when the level reached is at least --min-level, 1 when below, 2 when the
     /// declaration is invalid: it can gate a manufacturer's CI.
     Assess(AssessArgs),
+    /// Measure performance (see README, Performance).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+/// `iotlabel bench ...`
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Generate declarations and assess them all against the catalogue, as a scheme owner does
+    /// when the catalogue changes.
+    Assess {
+        /// How many declarations.
+        #[arg(long, default_value_t = 100_000)]
+        count: usize,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Generator seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 /// `iotlabel declaration ...`
