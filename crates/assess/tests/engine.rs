@@ -121,20 +121,11 @@ fn verified(d: &Declaration) -> BTreeMap<String, EvidenceState> {
         .collect()
 }
 
+#[derive(Default)]
 struct Run {
     labels: BTreeMap<String, LabelInfo>,
     vulnerabilities: Option<VulnerabilityStatus>,
     options: Options,
-}
-
-impl Default for Run {
-    fn default() -> Self {
-        Self {
-            labels: BTreeMap::new(),
-            vulnerabilities: None,
-            options: Options::default(),
-        }
-    }
 }
 
 fn run_with(

@@ -41,6 +41,7 @@ impl Condition {
             tokens: &tokens,
             pos: 0,
             end: text.len(),
+            depth: 0,
         };
         let expr = parser.or()?;
         match parser.peek() {
@@ -195,10 +196,15 @@ fn tokenize(text: &str) -> Result<Vec<(usize, Token)>, ConditionError> {
     Ok(tokens)
 }
 
+/// Deepest nesting of `not` and parentheses accepted; real conditions nest two or three deep,
+/// and the limit keeps hostile input from exhausting the stack.
+const MAX_DEPTH: usize = 32;
+
 struct Parser<'a> {
     tokens: &'a [(usize, Token)],
     pos: usize,
     end: usize,
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -233,6 +239,19 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self) -> Result<Condition, ConditionError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(ConditionError {
+                offset: self.peek().map_or(self.end, |(o, _)| o),
+                message: format!("nested more than {MAX_DEPTH} levels deep"),
+            });
+        }
+        self.depth += 1;
+        let result = self.unary_inner();
+        self.depth -= 1;
+        result
+    }
+
+    fn unary_inner(&mut self) -> Result<Condition, ConditionError> {
         match self.peek() {
             Some((_, Token::Not)) => {
                 self.pos += 1;
@@ -318,6 +337,20 @@ mod tests {
         assert_eq!(eval("a and b", &["a"], &[]), None);
         assert_eq!(eval("a or b", &["a"], &[]), Some(true));
         assert_eq!(eval("not a", &[], &[]), None);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let deep = format!("{}a{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(
+            Condition::parse(&deep)
+                .unwrap_err()
+                .message
+                .contains("nested")
+        );
+        let nots = format!("{}a", "not ".repeat(100_000));
+        assert!(Condition::parse(&nots).is_err());
+        assert!(Condition::parse("not not (a and (b or not c))").is_ok());
     }
 
     #[test]
