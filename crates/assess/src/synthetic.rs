@@ -150,6 +150,7 @@ pub fn generate_one(catalog: &Catalog, i: usize, seed: u64) -> Generated {
                     identifiers: Vec::new(),
                     intended_use: "Benchmark".into(),
                     sensing: Vec::new(),
+                    firmware: Vec::new(),
                 }),
                 features: feature_map,
                 authentication: Some(Authentication {

@@ -41,9 +41,139 @@ pub enum Command {
     /// Exit code 0 when the level reached is at least --min-level, 1 when below, 2 when the
     /// declaration is invalid: it can gate a manufacturer's CI.
     Assess(AssessArgs),
+    /// Make, show and rotate the Ed25519 keys that sign labels.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Issue a signed label for a declaration: statement, DSSE twin, QR codes and artwork.
+    #[command(subcommand)]
+    Label(LabelCommand),
+    /// Check that a label is genuine and current, offline: a .cose or .dsse.json file, a QR
+    /// code image, or a token.
+    ///
+    /// Exit codes: 0 genuine and in date; 10 signature does not match (altered or forged);
+    /// 11 unknown key; 12 key not valid for issuing at signing time; 13 expired; 14 not yet
+    /// valid; 15 malformed; 16 signed payload is not a label; 17 unreadable image or no QR code;
+    /// 18 only a registry link (check it online); 2 usage error.
+    Verify(VerifyArgs),
     /// Measure performance (see README, Performance).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+/// `iotlabel keys ...`
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Generate an Ed25519 key pair (private key file mode 0600) and add it to DIR/trust.toml.
+    Generate {
+        /// Directory for the key files and the trust file.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Name of the key files (NAME.key, NAME.pub).
+        #[arg(long, default_value = "issuer")]
+        name: String,
+        /// What the key may sign.
+        #[arg(long, value_enum, default_value_t = RoleArg::Issuer)]
+        role: RoleArg,
+        /// Who holds the key, as the trust file shows it.
+        #[arg(long, default_value = "iotlabel issuer")]
+        holder: String,
+        /// Encrypt the private key with the passphrase in this environment variable.
+        #[arg(long, value_name = "VAR")]
+        passphrase_env: Option<String>,
+    },
+    /// Show a key's id (derived from the public key) and public key.
+    Show {
+        /// A .key or .pub file.
+        file: PathBuf,
+        /// Passphrase environment variable, for an encrypted .key file.
+        #[arg(long, value_name = "VAR")]
+        passphrase_env: Option<String>,
+    },
+    /// Retire DIR/NAME.key and generate a new one; the trust file keeps the old public key,
+    /// valid until now, so labels it signed still verify.
+    Rotate {
+        /// Directory holding NAME.key and trust.toml.
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        /// Name of the key files.
+        #[arg(long, default_value = "issuer")]
+        name: String,
+        /// Who holds the new key.
+        #[arg(long, default_value = "iotlabel issuer")]
+        holder: String,
+        /// Encrypt the new private key with the passphrase in this environment variable.
+        #[arg(long, value_name = "VAR")]
+        passphrase_env: Option<String>,
+    },
+}
+
+/// Key roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// Scheme operator.
+    Scheme,
+    /// Label issuer.
+    Issuer,
+    /// Assessment lab.
+    Assessor,
+}
+
+/// `iotlabel label ...`
+#[derive(Debug, Subcommand)]
+pub enum LabelCommand {
+    /// Assess a declaration and issue its label into DIR: label.cose, label.dsse.json,
+    /// label.json, assessment.json, and box / sticker / badge artwork as SVG and 300 dpi PNG.
+    Issue {
+        /// The declaration.
+        declaration: PathBuf,
+        /// The issuer's private key (PKCS#8 PEM).
+        #[arg(long, value_name = "KEYFILE")]
+        key: PathBuf,
+        /// Output directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Registry base URL, where the QR code leads.
+        #[arg(long, default_value = "https://registry.iotlabel.example")]
+        registry: String,
+        /// Issuer name written into the statements (default: the registry URL).
+        #[arg(long)]
+        issuer: Option<String>,
+        /// Longest validity in months (the scheme's cap).
+        #[arg(long, default_value_t = 36)]
+        max_validity_months: i32,
+        /// Issue as of this date (YYYY-MM-DD; default now).
+        #[arg(long)]
+        date: Option<String>,
+        /// Passphrase environment variable, for an encrypted key.
+        #[arg(long, value_name = "VAR")]
+        passphrase_env: Option<String>,
+        /// Also draw the dense QR code carrying the whole signed statement (offline check).
+        #[arg(long)]
+        offline_qr: bool,
+    },
+}
+
+/// `iotlabel verify` arguments.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["file", "qr", "token"])))]
+pub struct VerifyArgs {
+    /// A label.cose or label.dsse.json file.
+    pub file: Option<PathBuf>,
+    /// A photo or rendering of a QR code (PNG or JPEG).
+    #[arg(long, value_name = "IMAGE")]
+    pub qr: Option<PathBuf>,
+    /// A label token (IL1:...).
+    #[arg(long)]
+    pub token: Option<String>,
+    /// The trust file listing issuer keys.
+    #[arg(long, env = "IOTLABEL_TRUST", value_name = "TRUSTFILE")]
+    pub trust: PathBuf,
+    /// Check as of this instant (RFC 3339, default now).
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 /// `iotlabel bench ...`

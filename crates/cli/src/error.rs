@@ -34,6 +34,24 @@ pub enum CliError {
         /// Level required.
         min: u8,
     },
+    /// A key could not be made or read.
+    #[error("{0}")]
+    Key(#[from] iotlabel_label::KeyError),
+    /// A trust file is unusable.
+    #[error("{0}")]
+    Trust(#[from] iotlabel_label::trust::TrustError),
+    /// A label cannot be issued.
+    #[error("{0}")]
+    Issue(#[from] iotlabel_label::IssueError),
+    /// An image holds no readable QR code.
+    #[error("{0}")]
+    Unreadable(String),
+    /// The label is not genuine or not current.
+    #[error("not genuine or not current: {0}")]
+    NotGenuine(iotlabel_label::VerifyError),
+    /// The QR code only carries a registry link.
+    #[error("the QR code carries only a registry link; verify it online")]
+    LinkOnly,
     /// Arguments that do not fit together.
     #[error("{0}")]
     Usage(String),
@@ -62,7 +80,13 @@ impl CliError {
             | CliError::Usage(_)
             | CliError::Reported
             | CliError::Declaration(_)
+            | CliError::Key(_)
+            | CliError::Trust(_)
+            | CliError::Issue(_)
             | CliError::Read { .. } => ExitCode::from(EXIT_INVALID_INPUT),
+            CliError::Unreadable(_) => ExitCode::from(17),
+            CliError::NotGenuine(e) => ExitCode::from(crate::label_cmd::verify_exit_code(e)),
+            CliError::LinkOnly => ExitCode::from(18),
             CliError::Write { .. } | CliError::Json(_) | CliError::BelowMinLevel { .. } => {
                 ExitCode::from(1)
             }

@@ -6,6 +6,8 @@ mod catalog_cmd;
 mod cli;
 mod error;
 mod export;
+mod keys_cmd;
+mod label_cmd;
 mod output;
 
 use std::process::ExitCode;
@@ -25,6 +27,11 @@ fn main() -> ExitCode {
         Command::Catalog(command) => catalog_cmd::run(cli.catalog.as_deref(), command),
         Command::Declaration(command) => catalog_cmd::load(cli.catalog.as_deref())
             .and_then(|c| assess_cmd::declaration(&c, command)),
+        Command::Keys(command) => keys_cmd::run(command),
+        Command::Label(command) => {
+            catalog_cmd::load(cli.catalog.as_deref()).and_then(|c| label_cmd::run(&c, command))
+        }
+        Command::Verify(args) => label_cmd::verify(args),
         Command::Bench(command) => {
             catalog_cmd::load(cli.catalog.as_deref()).and_then(|c| bench_cmd::run(&c, command))
         }
@@ -34,7 +41,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error::CliError::Reported) => error::CliError::Reported.exit_code(),
+        Err(e @ (error::CliError::Reported | error::CliError::LinkOnly)) => e.exit_code(),
         Err(e) => {
             eprintln!("error: {e}");
             e.exit_code()

@@ -128,6 +128,20 @@ pub struct Product {
     /// External sensing capabilities (camera, microphone, location, motion, ...).
     #[serde(default)]
     pub sensing: Vec<String>,
+    /// Firmware images of this software version, by digest (they become subjects of the
+    /// label's in-toto statement).
+    #[serde(default)]
+    pub firmware: Vec<Artifact>,
+}
+
+/// A file identified by its digest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Artifact {
+    /// File name.
+    pub name: String,
+    /// SHA-256, lower-case hex.
+    pub sha256: String,
 }
 
 /// How a product with a password ships.

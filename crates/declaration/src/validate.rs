@@ -300,6 +300,20 @@ pub fn validate(src: &Source, d: &Declaration, catalog: &Catalog, today: Date) -
             );
         }
     }
+    for (i, f) in d.product.iter().flat_map(|p| p.firmware.iter()).enumerate() {
+        if f.sha256.len() != 64
+            || !f
+                .sha256
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        {
+            c.error(
+                &format!("product.firmware[{i}].sha256"),
+                "not a SHA-256 digest",
+                Some("64 lower-case hex characters".into()),
+            );
+        }
+    }
     if let Some(s) = &d.support
         && s.period_end.last_day < today
     {
