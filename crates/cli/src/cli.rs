@@ -80,6 +80,10 @@ pub enum KeysCommand {
         /// Encrypt the private key with the passphrase in this environment variable.
         #[arg(long, value_name = "VAR")]
         passphrase_env: Option<String>,
+        /// Start of the key's validity in the trust file (RFC 3339; default now). Statements
+        /// signed before it are rejected, so labels cannot be back-dated past it.
+        #[arg(long, value_name = "TIME")]
+        valid_from: Option<String>,
     },
     /// Show a key's id (derived from the public key) and public key.
     Show {

@@ -53,18 +53,22 @@ pub fn run(command: KeysCommand) -> Result<(), CliError> {
             role: r,
             holder,
             passphrase_env,
+            valid_from,
         } => {
+            let from = match valid_from {
+                Some(t) => t
+                    .parse::<Timestamp>()
+                    .map_err(|e| CliError::Usage(format!("--valid-from: {e}")))?,
+                None => Timestamp::now(),
+            };
             let pass = passphrase(passphrase_env.as_deref())?;
             let key = KeyPair::generate();
             let (private, public) = key.write(&dir, &name, pass.as_deref().map(String::as_str))?;
             let trust_path = dir.join(TRUST_FILE);
             let mut trust = read_trust(&trust_path)?;
-            trust.keys.push(TrustedKey::new(
-                &key.public(),
-                &holder,
-                role(r),
-                Timestamp::now(),
-            ));
+            trust
+                .keys
+                .push(TrustedKey::new(&key.public(), &holder, role(r), from));
             trust.write(&trust_path)?;
             out.line(&format!("key id   {}", key.id()));
             out.line(&format!(

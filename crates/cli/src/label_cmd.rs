@@ -185,6 +185,9 @@ pub fn run(catalog: &Catalog, command: LabelCommand) -> Result<(), CliError> {
     let pass = passphrase(passphrase_env.as_deref())?;
     let key = KeyPair::read(&key, pass.as_deref().map(String::as_str))?;
     let result = run_assessment(catalog, &declaration, &[], today, &BTreeMap::new(), false)?;
+    if result.level == 0 {
+        return Err(iotlabel_label::IssueError::NoLevel.into());
+    }
     let loaded = iotlabel_declaration::load(&declaration, catalog, today)?;
     let req = request(&result, &loaded.declaration)?;
     let policy = Policy {
