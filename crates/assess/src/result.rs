@@ -5,10 +5,10 @@ use iotlabel_catalog::ProvisionId;
 use iotlabel_catalog::model::{EvidenceKind, Modality};
 use iotlabel_declaration::Integrity;
 use iotlabel_declaration::model::{Producer, Scope};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// The verdict on one provision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// Not met.

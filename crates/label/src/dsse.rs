@@ -147,3 +147,56 @@ pub fn decode_b64(s: &str) -> Option<Vec<u8>> {
         .or_else(|_| URL_SAFE.decode(&padded))
         .ok()
 }
+
+/// Signs any payload into a DSSE envelope.
+pub fn sign_payload(payload_type: &str, body: &[u8], key: &KeyPair) -> Envelope {
+    let sig = key.sign(&pae(payload_type, body));
+    Envelope {
+        payload: STANDARD.encode(body),
+        payload_type: payload_type.to_owned(),
+        signatures: vec![Signature {
+            keyid: key.id().to_owned(),
+            sig: STANDARD.encode(sig),
+        }],
+    }
+}
+
+/// Why an envelope does not open.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpenError {
+    /// Not a DSSE envelope.
+    #[error("not a DSSE envelope: {0}")]
+    Malformed(String),
+    /// No signature from a key the caller knows.
+    #[error("signed by no known key")]
+    UnknownKey,
+    /// A known key's signature does not verify.
+    #[error("the signature of key {0} does not verify")]
+    BadSignature(String),
+}
+
+/// Opens an envelope: finds a signature by a key that `key_for` knows and verifies it over the
+/// PAE. Returns the key id and the payload. Nothing of the payload is trusted before this.
+pub fn open(
+    json: &[u8],
+    key_for: impl Fn(&str) -> Option<ed25519_dalek::VerifyingKey>,
+) -> Result<(String, Vec<u8>), OpenError> {
+    let envelope: Envelope =
+        serde_json::from_slice(json).map_err(|e| OpenError::Malformed(e.to_string()))?;
+    let body = decode_b64(&envelope.payload)
+        .ok_or_else(|| OpenError::Malformed("payload is not base64".into()))?;
+    let pae = pae(&envelope.payload_type, &body);
+    for sig in &envelope.signatures {
+        let Some(public) = key_for(&sig.keyid) else {
+            continue;
+        };
+        let bytes = decode_b64(&sig.sig).ok_or_else(|| OpenError::BadSignature(sig.keyid.clone()))?;
+        let signature = ed25519_dalek::Signature::from_slice(&bytes)
+            .map_err(|_| OpenError::BadSignature(sig.keyid.clone()))?;
+        public
+            .verify_strict(&pae, &signature)
+            .map_err(|_| OpenError::BadSignature(sig.keyid.clone()))?;
+        return Ok((sig.keyid.clone(), body));
+    }
+    Err(OpenError::UnknownKey)
+}

@@ -103,6 +103,12 @@ impl KeyPair {
         self.signing.verifying_key()
     }
 
+    /// The Ed25519 signing key, for formats this crate does not produce itself (transparency
+    /// log checkpoints and receipts are signed with the issuer key too).
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.signing
+    }
+
     /// Signs bytes.
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.signing.sign(message).to_bytes()

@@ -8,12 +8,14 @@
 //!
 //! This crate knows nothing of assessments or the registry: it signs and checks claims.
 
+pub mod attestation;
 pub mod claims;
 pub mod cose;
 pub mod dsse;
 pub mod issue;
 pub mod keys;
 pub mod label_id;
+pub mod status;
 pub mod trust;
 pub mod verify;
 
