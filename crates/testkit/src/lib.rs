@@ -112,3 +112,65 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The PostgreSQL server the tests use: `$IOTLABEL_TEST_POSTGRES`, or the local server at
+/// 127.0.0.1:5432 (`scripts/test` starts one where the machine has none).
+pub fn postgres_url() -> String {
+    std::env::var("IOTLABEL_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A fresh, empty PostgreSQL database for one test; dropped by [`PostgresDatabase::drop_now`]
+/// (`scripts/test` also removes leftovers of failed runs).
+pub struct PostgresDatabase {
+    /// Its URL.
+    pub url: String,
+    name: String,
+    admin: String,
+}
+
+/// Prefix of the test databases, so leftovers can be found.
+pub const TEST_DATABASE_PREFIX: &str = "iotlabel_test_";
+
+impl PostgresDatabase {
+    /// Creates a database with a unique name on the test server.
+    pub async fn create() -> Self {
+        use sqlx::{AssertSqlSafe, Connection};
+        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let admin = postgres_url();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let name = format!(
+            "{TEST_DATABASE_PREFIX}{}_{}_{nanos}",
+            std::process::id(),
+            COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        );
+        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL is not reachable at {admin}: {e}. Run scripts/test (it starts a \
+                 server where the machine has none) or set IOTLABEL_TEST_POSTGRES"
+            )
+        });
+        sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("cannot create database {name} on {admin}: {e}"));
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        Self {
+            url: format!("{base}/{name}"),
+            name,
+            admin,
+        }
+    }
+
+    /// Drops the database (connections to it are terminated first).
+    pub async fn drop_now(self) {
+        use sqlx::{AssertSqlSafe, Connection};
+        if let Ok(mut conn) = sqlx::PgConnection::connect(&self.admin).await {
+            let _ = sqlx::query(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)))
+                .execute(&mut conn)
+                .await;
+        }
+    }
+}
