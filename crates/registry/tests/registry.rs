@@ -348,3 +348,46 @@ async fn restart_rebuilds_the_same_tree_and_refuses_a_tampered_store(on: On) {
     assert!(matches!(err, RegistryError::Tampered(ref m) if m.contains("checkpoint")), "{err}");
     place.cleanup().await;
 }
+
+/// A backup taken from one database restores into the other (which is how a scheme moves
+/// from SQLite to PostgreSQL), and the restored log matches the old checkpoints.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backups_restore_across_databases_with_the_same_log() {
+    for (from, to) in [(On::Sqlite, On::Postgres), (On::Postgres, On::Sqlite)] {
+        let f = Fixture::new(from).await;
+        let (plug, process) = smart_plug();
+        let label = submit_plug(&f, &plug, &process, now()).await.unwrap().label;
+        f.registry.set_status(Some(&f.operator), &label.id, Action::Suspend, "test", now()).await.unwrap();
+        let checkpoint = f.registry.log.checkpoint();
+        let mut file = Vec::new();
+        let summary = iotlabel_registry::backup::backup(&f.registry.db, &mut file).await.unwrap();
+        assert_eq!(summary.log_size, checkpoint.size);
+        assert_eq!(summary.rows["labels"], 1);
+
+        let target = Place::new(to).await;
+        let db = target.db().await;
+        // A truncated or edited backup is refused and leaves the target empty.
+        let text = String::from_utf8(file.clone()).unwrap();
+        let truncated: String = text.lines().take(text.lines().count() - 3).map(|l| format!("{l}\n")).collect();
+        let err = iotlabel_registry::backup::restore(&db, &mut truncated.as_bytes()).await.unwrap_err();
+        assert!(err.to_string().contains("truncated"), "{err}");
+        let edited = text.replacen("\"labels\"", "\"lables\"", 1);
+        let err = iotlabel_registry::backup::restore(&db, &mut edited.as_bytes()).await.unwrap_err();
+        assert!(err.to_string().contains("line") && err.to_string().contains("lables"), "{err}");
+
+        iotlabel_registry::backup::restore(&db, &mut file.as_slice()).await.unwrap();
+        let restored = iotlabel_registry::Registry::open(db.clone(), catalog(), issuer(), config(), now()).await.unwrap();
+        assert_eq!(restored.log.size(), checkpoint.size);
+        assert_eq!(restored.log.checkpoint().root, checkpoint.root);
+        assert_eq!(restored.label(&label.id).await.unwrap().status, LabelStatus::Suspended);
+        let operator = restored.authenticate(&f.operator_token).await.unwrap();
+        assert_eq!(operator.id, f.operator.id, "tokens keep working after a move");
+        // Restoring over data is refused.
+        let err = iotlabel_registry::backup::restore(&db, &mut file.as_slice()).await.unwrap_err();
+        assert_eq!(err.status(), 409);
+        restored.log.shutdown().await;
+        drop(restored);
+        target.cleanup().await;
+        f.finish().await;
+    }
+}

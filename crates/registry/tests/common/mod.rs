@@ -82,6 +82,8 @@ pub struct Fixture {
     pub place: Place,
     pub registry: Registry,
     pub operator: Account,
+    /// The operator's bearer token.
+    pub operator_token: String,
     /// Acme Devices Ltd (smart plug, IP camera, camera system).
     pub acme: Account,
     /// Lullen Home B.V. (baby monitor).
@@ -123,6 +125,7 @@ impl Fixture {
             place,
             registry,
             operator,
+            operator_token: token,
             acme,
             lullen,
             lab,
