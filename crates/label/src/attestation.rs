@@ -57,7 +57,10 @@ impl EvidenceStatement {
 
     /// The evidence digest it is about.
     pub fn evidence_sha256(&self) -> Option<&str> {
-        self.subject.first().and_then(|s| s.digest.get("sha256")).map(String::as_str)
+        self.subject
+            .first()
+            .and_then(|s| s.digest.get("sha256"))
+            .map(String::as_str)
     }
 
     /// Signs it.
@@ -68,7 +71,8 @@ impl EvidenceStatement {
 
     /// Parses the payload of an opened envelope and checks its types and digest.
     pub fn parse(body: &[u8]) -> Result<Self, String> {
-        let s: Self = serde_json::from_slice(body).map_err(|e| format!("not an evidence attestation: {e}"))?;
+        let s: Self = serde_json::from_slice(body)
+            .map_err(|e| format!("not an evidence attestation: {e}"))?;
         if s.statement_type != STATEMENT_TYPE || s.predicate_type != EVIDENCE_PREDICATE {
             return Err(format!(
                 "statement type {} / predicate type {} is not an evidence attestation",

@@ -190,7 +190,8 @@ pub fn open(
         let Some(public) = key_for(&sig.keyid) else {
             continue;
         };
-        let bytes = decode_b64(&sig.sig).ok_or_else(|| OpenError::BadSignature(sig.keyid.clone()))?;
+        let bytes =
+            decode_b64(&sig.sig).ok_or_else(|| OpenError::BadSignature(sig.keyid.clone()))?;
         let signature = ed25519_dalek::Signature::from_slice(&bytes)
             .map_err(|_| OpenError::BadSignature(sig.keyid.clone()))?;
         public

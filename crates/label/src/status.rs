@@ -5,7 +5,9 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ciborium::Value;
-use coset::{CborSerializable, CoseSign1, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana};
+use coset::{
+    CborSerializable, CoseSign1, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana,
+};
 use ed25519_dalek::Signature as EdSignature;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -69,16 +71,24 @@ pub fn sign_status(claims: &StatusClaims, key: &KeyPair) -> Vec<u8> {
 }
 
 /// Verifies a status token against the trust file at `now`.
-pub fn verify_status(bytes: &[u8], trust: &TrustFile, now: Timestamp) -> Result<StatusClaims, VerifyError> {
+pub fn verify_status(
+    bytes: &[u8],
+    trust: &TrustFile,
+    now: Timestamp,
+) -> Result<StatusClaims, VerifyError> {
     let sign1 = CoseSign1::from_tagged_slice(bytes)
         .or_else(|_| CoseSign1::from_slice(bytes))
         .map_err(|e| VerifyError::Malformed(format!("not a COSE_Sign1: {e}")))?;
     let h = &sign1.protected.header;
     if h.content_type != Some(coset::ContentType::Text(STATUS_CONTENT_TYPE.to_owned())) {
-        return Err(VerifyError::Malformed(format!("content type is not {STATUS_CONTENT_TYPE}")));
+        return Err(VerifyError::Malformed(format!(
+            "content type is not {STATUS_CONTENT_TYPE}"
+        )));
     }
     let kid = URL_SAFE_NO_PAD.encode(&h.key_id);
-    let key = trust.get(&kid).ok_or_else(|| VerifyError::UnknownKey(kid.clone()))?;
+    let key = trust
+        .get(&kid)
+        .ok_or_else(|| VerifyError::UnknownKey(kid.clone()))?;
     let public = key
         .verifying_key()
         .map_err(|e| VerifyError::UnknownKey(format!("{kid}: {e}")))?;
@@ -91,7 +101,9 @@ pub fn verify_status(bytes: &[u8], trust: &TrustFile, now: Timestamp) -> Result<
     let value: Value = ciborium::from_reader(sign1.payload.as_deref().unwrap_or_default())
         .map_err(|e| VerifyError::WrongShape(format!("status payload is not CBOR: {e}")))?;
     let Value::Map(entries) = value else {
-        return Err(VerifyError::WrongShape("status payload must be a map".into()));
+        return Err(VerifyError::WrongShape(
+            "status payload must be a map".into(),
+        ));
     };
     let get = |k: i64| {
         entries

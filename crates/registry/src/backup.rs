@@ -36,7 +36,11 @@ enum Kind {
 }
 
 /// The columns of a table in the open database, with their kinds.
-async fn columns(tx: &mut Transaction<'_, Any>, backend: Backend, table: &str) -> Result<Vec<(String, Kind)>, RegistryError> {
+async fn columns(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    table: &str,
+) -> Result<Vec<(String, Kind)>, RegistryError> {
     let rows: Vec<(String, String)> = match backend {
         Backend::Sqlite => {
             // Table names come from the fixed TABLES list, never from input.
@@ -70,9 +74,15 @@ async fn columns(tx: &mut Transaction<'_, Any>, backend: Backend, table: &str) -
 
 fn cell(row: &AnyRow, name: &str, kind: Kind) -> Result<Value, RegistryError> {
     Ok(match kind {
-        Kind::Int => row.try_get::<Option<i64>, _>(name)?.map_or(Value::Null, Value::from),
-        Kind::Text => row.try_get::<Option<String>, _>(name)?.map_or(Value::Null, Value::from),
-        Kind::Bool => row.try_get::<Option<bool>, _>(name)?.map_or(Value::Null, Value::from),
+        Kind::Int => row
+            .try_get::<Option<i64>, _>(name)?
+            .map_or(Value::Null, Value::from),
+        Kind::Text => row
+            .try_get::<Option<String>, _>(name)?
+            .map_or(Value::Null, Value::from),
+        Kind::Bool => row
+            .try_get::<Option<bool>, _>(name)?
+            .map_or(Value::Null, Value::from),
         Kind::Bytes => row
             .try_get::<Option<Vec<u8>>, _>(name)?
             .map_or(Value::Null, |b| json!({ "base64": STANDARD.encode(b) })),
@@ -93,11 +103,18 @@ pub async fn backup(db: &Db, out: &mut dyn std::io::Write) -> Result<Summary, Re
     let io = |e: std::io::Error| RegistryError::Config(format!("cannot write the backup: {e}"));
     let mut tx = db.pool.begin().await?;
     if db.backend == Backend::Postgres {
-        (&mut *tx).execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").await?;
+        (&mut *tx)
+            .execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .await?;
     }
     // The first read fixes the snapshot (SQLite WAL and PostgreSQL REPEATABLE READ alike).
-    let (log_size,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM log_entries").fetch_one(&mut *tx).await?;
-    let checkpoint: Option<(String,)> = sqlx::query_as("SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1").fetch_optional(&mut *tx).await?;
+    let (log_size,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM log_entries")
+        .fetch_one(&mut *tx)
+        .await?;
+    let checkpoint: Option<(String,)> =
+        sqlx::query_as("SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await?;
     let header = json!({
         "format": FORMAT,
         "version": 1,
@@ -135,10 +152,13 @@ pub async fn backup(db: &Db, out: &mut dyn std::io::Write) -> Result<Summary, Re
 /// Restores a backup into an empty database, in one transaction: on any error nothing is
 /// written. Errors name the backup's line.
 pub async fn restore(db: &Db, input: &mut dyn BufRead) -> Result<Summary, RegistryError> {
-    let bad = |line: usize, what: String| RegistryError::invalid(format!("backup line {line}: {what}"));
+    let bad =
+        |line: usize, what: String| RegistryError::invalid(format!("backup line {line}: {what}"));
     let mut tx = db.pool.begin().await?;
     for table in TABLES {
-        let (n,): (i64,) = sqlx::query_as(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"))).fetch_one(&mut *tx).await?;
+        let (n,): (i64,) = sqlx::query_as(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+            .fetch_one(&mut *tx)
+            .await?;
         if n > 0 {
             return Err(RegistryError::Conflict(format!(
                 "the target database is not empty ({table} has {n} rows); restore into a fresh data directory or database"
@@ -147,7 +167,10 @@ pub async fn restore(db: &Db, input: &mut dyn BufRead) -> Result<Summary, Regist
     }
     let mut kinds: BTreeMap<String, Vec<(String, Kind)>> = BTreeMap::new();
     for table in TABLES {
-        kinds.insert((*table).to_owned(), columns(&mut tx, db.backend, table).await?);
+        kinds.insert(
+            (*table).to_owned(),
+            columns(&mut tx, db.backend, table).await?,
+        );
     }
     let mut summary = Summary {
         rows: BTreeMap::new(),
@@ -164,7 +187,8 @@ pub async fn restore(db: &Db, input: &mut dyn BufRead) -> Result<Summary, Regist
         if ended {
             return Err(bad(number, "content after the end marker".into()));
         }
-        let value: Value = serde_json::from_str(&line).map_err(|e| bad(number, format!("not JSON: {e}")))?;
+        let value: Value =
+            serde_json::from_str(&line).map_err(|e| bad(number, format!("not JSON: {e}")))?;
         if number == 1 {
             if value["format"] != FORMAT || value["version"] != 1 {
                 return Err(bad(number, format!("not an {FORMAT} version 1 file")));
@@ -174,42 +198,79 @@ pub async fn restore(db: &Db, input: &mut dyn BufRead) -> Result<Summary, Regist
         }
         if value["end"] == true {
             if value["rows"].as_u64() != Some(total) {
-                return Err(bad(number, format!("the end marker counts {} rows, the file has {total}: it is truncated or edited", value["rows"])));
+                return Err(bad(
+                    number,
+                    format!(
+                        "the end marker counts {} rows, the file has {total}: it is truncated or edited",
+                        value["rows"]
+                    ),
+                ));
             }
             ended = true;
             continue;
         }
-        let table = value["table"].as_str().ok_or_else(|| bad(number, "no `table`".into()))?;
-        let cols = kinds.get(table).ok_or_else(|| bad(number, format!("unknown table `{table}`")))?;
-        let row = value["row"].as_object().ok_or_else(|| bad(number, "no `row` object".into()))?;
+        let table = value["table"]
+            .as_str()
+            .ok_or_else(|| bad(number, "no `table`".into()))?;
+        let cols = kinds
+            .get(table)
+            .ok_or_else(|| bad(number, format!("unknown table `{table}`")))?;
+        let row = value["row"]
+            .as_object()
+            .ok_or_else(|| bad(number, "no `row` object".into()))?;
         if let Some(extra) = row.keys().find(|k| !cols.iter().any(|(c, _)| c == *k)) {
             return Err(bad(number, format!("{table} has no column `{extra}`")));
         }
         let placeholders: Vec<String> = (1..=cols.len()).map(|n| format!("${n}")).collect();
         let names: Vec<&str> = cols.iter().map(|(n, _)| n.as_str()).collect();
-        let sql = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), placeholders.join(", "));
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            names.join(", "),
+            placeholders.join(", ")
+        );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for (name, kind) in cols {
             let v = row.get(name).unwrap_or(&Value::Null);
             let wrong = || bad(number, format!("{table}.{name} has the wrong type"));
             query = match kind {
-                Kind::Int => query.bind(if v.is_null() { None } else { Some(v.as_i64().ok_or_else(wrong)?) }),
-                Kind::Text => query.bind(if v.is_null() { None } else { Some(v.as_str().ok_or_else(wrong)?.to_owned()) }),
-                Kind::Bool => query.bind(if v.is_null() { None } else { Some(v.as_bool().ok_or_else(wrong)?) }),
+                Kind::Int => query.bind(if v.is_null() {
+                    None
+                } else {
+                    Some(v.as_i64().ok_or_else(wrong)?)
+                }),
+                Kind::Text => query.bind(if v.is_null() {
+                    None
+                } else {
+                    Some(v.as_str().ok_or_else(wrong)?.to_owned())
+                }),
+                Kind::Bool => query.bind(if v.is_null() {
+                    None
+                } else {
+                    Some(v.as_bool().ok_or_else(wrong)?)
+                }),
                 Kind::Bytes => query.bind(if v.is_null() {
                     None
                 } else {
                     let text = v["base64"].as_str().ok_or_else(wrong)?;
-                    Some(STANDARD.decode(text).map_err(|e| bad(number, format!("{table}.{name}: {e}")))?)
+                    Some(
+                        STANDARD
+                            .decode(text)
+                            .map_err(|e| bad(number, format!("{table}.{name}: {e}")))?,
+                    )
                 }),
             };
         }
-        query.execute(&mut *tx).await.map_err(|e| bad(number, format!("{table}: {e}")))?;
+        query
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| bad(number, format!("{table}: {e}")))?;
         *summary.rows.entry(table.to_owned()).or_default() += 1;
         total += 1;
     }
     if !ended {
-        return Err(RegistryError::invalid("the backup has no end marker: it is truncated"));
+        return Err(RegistryError::invalid(
+            "the backup has no end marker: it is truncated",
+        ));
     }
     tx.commit().await?;
     Ok(summary)

@@ -31,7 +31,10 @@ pub struct Db {
 
 /// The SQLite URL of the database in a data directory.
 pub fn sqlite_url(data_dir: &Path) -> String {
-    format!("sqlite://{}?mode=rwc", data_dir.join("registry.db").display())
+    format!(
+        "sqlite://{}?mode=rwc",
+        data_dir.join("registry.db").display()
+    )
 }
 
 impl Db {
@@ -68,7 +71,9 @@ impl Db {
             })
             .connect_with(options)
             .await
-            .map_err(|e| RegistryError::Config(format!("cannot open the database {}: {e}", redact(url))))?;
+            .map_err(|e| {
+                RegistryError::Config(format!("cannot open the database {}: {e}", redact(url)))
+            })?;
         let db = Self {
             pool,
             backend,
@@ -100,7 +105,10 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_messages() {
-        assert_eq!(redact("postgres://app:s3cret@db/iot"), "postgres://app:***@db/iot");
+        assert_eq!(
+            redact("postgres://app:s3cret@db/iot"),
+            "postgres://app:***@db/iot"
+        );
         assert_eq!(redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
     }
 }

@@ -110,7 +110,9 @@ impl Entry {
     pub fn subject(&self) -> &str {
         match self {
             Entry::LabelIssued { label, .. } | Entry::StatusChanged { label, .. } => label,
-            Entry::AttestationRegistered { evidence_sha256, .. } => evidence_sha256,
+            Entry::AttestationRegistered {
+                evidence_sha256, ..
+            } => evidence_sha256,
             Entry::KeyAdded { key, .. } | Entry::KeyRetired { key, .. } => key,
         }
     }

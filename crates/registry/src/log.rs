@@ -91,12 +91,20 @@ fn unix_now() -> i64 {
 impl Log {
     /// Takes the writer lock, rebuilds the tree from the stored entries, checks it against every
     /// stored checkpoint (refusing to start on a mismatch) and starts the sequencer.
-    pub async fn start(db: Db, origin: String, key: Arc<KeyPair>, config: &RegistryConfig) -> Result<Self, RegistryError> {
+    pub async fn start(
+        db: Db,
+        origin: String,
+        key: Arc<KeyPair>,
+        config: &RegistryConfig,
+    ) -> Result<Self, RegistryError> {
         Checkpoint::new(&origin, 0, [0; 32])
             .validate()
-            .map_err(|e| RegistryError::Config(format!("the log origin `{origin}` cannot be used: {e}")))?;
-        let signer = Signer::new(&origin, key.signing_key().clone())
-            .map_err(|e| RegistryError::Config(format!("the log origin `{origin}` cannot name a key: {e}")))?;
+            .map_err(|e| {
+                RegistryError::Config(format!("the log origin `{origin}` cannot be used: {e}"))
+            })?;
+        let signer = Signer::new(&origin, key.signing_key().clone()).map_err(|e| {
+            RegistryError::Config(format!("the log origin `{origin}` cannot name a key: {e}"))
+        })?;
         let lock = take_writer_lock(&db).await?;
         let tree = rebuild(&db).await?;
         let stored = store::checkpoints(&db.pool).await?;
@@ -104,11 +112,17 @@ impl Log {
         let root = tree.root();
         let size = tree.size();
         let published = match stored.last() {
-            Some((s, r, note)) if *s == size && r.as_slice() == root.as_slice() && note_is_ours(note, &origin, signer.verifier()) => Published {
-                size,
-                root,
-                note: note.clone(),
-            },
+            Some((s, r, note))
+                if *s == size
+                    && r.as_slice() == root.as_slice()
+                    && note_is_ours(note, &origin, signer.verifier()) =>
+            {
+                Published {
+                    size,
+                    root,
+                    note: note.clone(),
+                }
+            }
             _ => {
                 let note = sign_checkpoint(&signer, &origin, size, root)?;
                 store::insert_checkpoint(&db.pool, size, &root, &note, unix_now()).await?;
@@ -148,7 +162,10 @@ impl Log {
             }
         }
         let (reply, answer) = oneshot::channel();
-        self.jobs.send(Job::Append(append, reply)).await.map_err(|_| RegistryError::SequencerGone)?;
+        self.jobs
+            .send(Job::Append(append, reply))
+            .await
+            .map_err(|_| RegistryError::SequencerGone)?;
         answer.await.map_err(|_| RegistryError::SequencerGone)?
     }
 
@@ -167,7 +184,11 @@ impl Log {
 
     /// The latest published checkpoint.
     pub fn checkpoint(&self) -> Arc<Published> {
-        self.shared.published.read().map(|p| p.clone()).unwrap_or_else(|e| e.into_inner().clone())
+        self.shared
+            .published
+            .read()
+            .map(|p| p.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
     }
 
     /// The published tree size.
@@ -185,10 +206,16 @@ impl Log {
     }
 
     /// The inclusion proof of entry `index` in the tree of `size` (the published size if `None`).
-    pub fn inclusion_proof(&self, index: u64, size: Option<u64>) -> Result<(u64, Vec<Hash>), RegistryError> {
+    pub fn inclusion_proof(
+        &self,
+        index: u64,
+        size: Option<u64>,
+    ) -> Result<(u64, Vec<Hash>), RegistryError> {
         let size = self.proof_size(size)?;
         if index >= size {
-            return Err(RegistryError::NotFound(format!("entry {index} in a tree of {size}")));
+            return Err(RegistryError::NotFound(format!(
+                "entry {index} in a tree of {size}"
+            )));
         }
         let proof = self
             .with_tree(|t| t.inclusion_proof(index, size))
@@ -197,10 +224,16 @@ impl Log {
     }
 
     /// The consistency proof between two published sizes.
-    pub fn consistency_proof(&self, old: u64, new: Option<u64>) -> Result<(u64, Vec<Hash>), RegistryError> {
+    pub fn consistency_proof(
+        &self,
+        old: u64,
+        new: Option<u64>,
+    ) -> Result<(u64, Vec<Hash>), RegistryError> {
         let new = self.proof_size(new)?;
         if old > new {
-            return Err(RegistryError::invalid(format!("old size {old} is larger than new size {new}")));
+            return Err(RegistryError::invalid(format!(
+                "old size {old} is larger than new size {new}"
+            )));
         }
         let proof = self
             .with_tree(|t| t.consistency_proof(old, new))
@@ -211,7 +244,8 @@ impl Log {
     /// The root of the tree of a published size.
     pub fn root_at(&self, size: u64) -> Result<Hash, RegistryError> {
         let size = self.proof_size(Some(size))?;
-        self.with_tree(|t| t.root_at(size)).map_err(|e| RegistryError::invalid(e.to_string()))
+        self.with_tree(|t| t.root_at(size))
+            .map_err(|e| RegistryError::invalid(e.to_string()))
     }
 
     /// The leaf hash of an entry.
@@ -267,7 +301,9 @@ impl Sequencer {
     async fn run(mut self, mut queue: mpsc::Receiver<Job>) {
         let mut shutdown: Option<oneshot::Sender<()>> = None;
         while shutdown.is_none() {
-            let Some(first) = queue.recv().await else { break };
+            let Some(first) = queue.recv().await else {
+                break;
+            };
             let mut batch = Vec::new();
             let mut entries = 0usize;
             take_job(first, &mut batch, &mut entries, &mut shutdown);
@@ -328,7 +364,9 @@ impl Sequencer {
             tracing::error!(error = %e, "log batch failed; nothing of it was committed");
             let message = e.to_string();
             for p in pending {
-                let _ = p.reply.send(Err(RegistryError::Config(format!("the registry could not commit: {message}"))));
+                let _ = p.reply.send(Err(RegistryError::Config(format!(
+                    "the registry could not commit: {message}"
+                ))));
             }
             return;
         }
@@ -373,7 +411,9 @@ impl Sequencer {
         };
         match store::insert_checkpoint(&self.db.pool, p.size, &p.root, &p.note, unix_now()).await {
             Ok(()) => self.last_stored = Instant::now(),
-            Err(e) => tracing::warn!(error = %e, size = p.size, "could not store a checkpoint; it will be recomputed"),
+            Err(e) => {
+                tracing::warn!(error = %e, size = p.size, "could not store a checkpoint; it will be recomputed")
+            }
         }
     }
 }
@@ -381,7 +421,12 @@ impl Sequencer {
 type Reply = oneshot::Sender<Result<Vec<u64>, RegistryError>>;
 
 /// Adds a job to the batch being gathered (or notes the shutdown request).
-fn take_job(job: Job, batch: &mut Vec<(Append, Reply)>, entries: &mut usize, shutdown: &mut Option<oneshot::Sender<()>>) {
+fn take_job(
+    job: Job,
+    batch: &mut Vec<(Append, Reply)>,
+    entries: &mut usize,
+    shutdown: &mut Option<oneshot::Sender<()>>,
+) {
     match job {
         Job::Append(a, r) => {
             // A request without entries still costs a statement or two.
@@ -393,12 +438,28 @@ fn take_job(job: Job, batch: &mut Vec<(Append, Reply)>, entries: &mut usize, shu
 }
 
 /// Applies one request inside the batch's transaction, under a savepoint.
-async fn apply_one(tx: &mut sqlx::Transaction<'_, Any>, append: &Append, first: u64, now: i64) -> Result<Vec<u64>, RegistryError> {
+async fn apply_one(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    append: &Append,
+    first: u64,
+    now: i64,
+) -> Result<Vec<u64>, RegistryError> {
     (&mut **tx).execute("SAVEPOINT request").await?;
-    let indices: Vec<u64> = (0..append.entries.len() as u64).map(|i| first + i).collect();
+    let indices: Vec<u64> = (0..append.entries.len() as u64)
+        .map(|i| first + i)
+        .collect();
     let outcome = async {
         for (e, idx) in append.entries.iter().zip(&indices) {
-            store::insert_entry(tx, *idx, &leaf_hash(&e.data), &e.data, &e.kind, &e.subject, now).await?;
+            store::insert_entry(
+                tx,
+                *idx,
+                &leaf_hash(&e.data),
+                &e.data,
+                &e.kind,
+                &e.subject,
+                now,
+            )
+            .await?;
         }
         for w in &append.writes {
             store::apply(tx, w, &indices, now).await?;
@@ -432,27 +493,43 @@ async fn rebuild(db: &Db) -> Result<Tree, RegistryError> {
         }
         for (idx, data, stored_hash) in &rows {
             if *idx != tree.size() {
-                return Err(RegistryError::Tampered(format!("entry {} is missing (the next stored entry is {idx})", tree.size())));
+                return Err(RegistryError::Tampered(format!(
+                    "entry {} is missing (the next stored entry is {idx})",
+                    tree.size()
+                )));
             }
             let hash = leaf_hash(data);
             if stored_hash.as_slice() != hash.as_slice() {
-                return Err(RegistryError::Tampered(format!("entry {idx}'s data does not hash to its stored leaf hash")));
+                return Err(RegistryError::Tampered(format!(
+                    "entry {idx}'s data does not hash to its stored leaf hash"
+                )));
             }
             tree.push(hash);
         }
         start += PAGE;
     }
-    let max: Option<(i64,)> = sqlx::query_as("SELECT MAX(idx) FROM log_entries").fetch_optional(&db.pool).await.ok().flatten();
+    let max: Option<(i64,)> = sqlx::query_as("SELECT MAX(idx) FROM log_entries")
+        .fetch_optional(&db.pool)
+        .await
+        .ok()
+        .flatten();
     if let Some((m,)) = max
         && u64::try_from(m).is_ok_and(|m| m >= tree.size())
     {
-        return Err(RegistryError::Tampered(format!("entries after {} are stored but {} is missing", tree.size() - 1, tree.size())));
+        return Err(RegistryError::Tampered(format!(
+            "entries after {} are stored but {} is missing",
+            tree.size() - 1,
+            tree.size()
+        )));
     }
     Ok(tree)
 }
 
 /// Every stored checkpoint must be a root of the rebuilt tree.
-fn check_against_checkpoints(tree: &Tree, stored: &[(u64, Vec<u8>, String)]) -> Result<(), RegistryError> {
+fn check_against_checkpoints(
+    tree: &Tree,
+    stored: &[(u64, Vec<u8>, String)],
+) -> Result<(), RegistryError> {
     for (size, root, _) in stored {
         if *size > tree.size() {
             return Err(RegistryError::Tampered(format!(
@@ -460,7 +537,9 @@ fn check_against_checkpoints(tree: &Tree, stored: &[(u64, Vec<u8>, String)]) -> 
                 tree.size()
             )));
         }
-        let actual = tree.root_at(*size).map_err(|e| RegistryError::Tampered(e.to_string()))?;
+        let actual = tree
+            .root_at(*size)
+            .map_err(|e| RegistryError::Tampered(e.to_string()))?;
         if actual.as_slice() != root.as_slice() {
             return Err(RegistryError::Tampered(format!(
                 "the stored entries give a different root for size {size} than the checkpoint published then"
@@ -474,7 +553,12 @@ fn note_is_ours(note: &str, origin: &str, key: &VerifierKey) -> bool {
     Checkpoint::open(note.as_bytes(), origin, std::slice::from_ref(key)).is_ok()
 }
 
-fn sign_checkpoint(signer: &Signer, origin: &str, size: u64, root: Hash) -> Result<String, RegistryError> {
+fn sign_checkpoint(
+    signer: &Signer,
+    origin: &str,
+    size: u64,
+    root: Hash,
+) -> Result<String, RegistryError> {
     Checkpoint::new(origin, size, root)
         .sign(&[signer])
         .map_err(|e| RegistryError::Config(format!("cannot sign the checkpoint: {e}")))
@@ -482,7 +566,9 @@ fn sign_checkpoint(signer: &Signer, origin: &str, size: u64, root: Hash) -> Resu
 
 /// The path of the SQLite database file in a `sqlite:` URL.
 fn sqlite_path(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
@@ -494,7 +580,9 @@ async fn take_writer_lock(db: &Db) -> Result<WriterLock, RegistryError> {
     match db.backend {
         Backend::Sqlite => {
             let Some(path) = sqlite_path(&db.url) else {
-                return Err(RegistryError::Config("an in-memory SQLite database cannot hold a transparency log".into()));
+                return Err(RegistryError::Config(
+                    "an in-memory SQLite database cannot hold a transparency log".into(),
+                ));
             };
             let lock_path = path.with_extension("lock");
             let file = std::fs::OpenOptions::new()
@@ -502,7 +590,9 @@ async fn take_writer_lock(db: &Db) -> Result<WriterLock, RegistryError> {
                 .truncate(false)
                 .write(true)
                 .open(&lock_path)
-                .map_err(|e| RegistryError::Config(format!("cannot open {}: {e}", lock_path.display())))?;
+                .map_err(|e| {
+                    RegistryError::Config(format!("cannot open {}: {e}", lock_path.display()))
+                })?;
             match file.try_lock() {
                 Ok(()) => Ok(WriterLock::File(file)),
                 Err(std::fs::TryLockError::WouldBlock) => Err(RegistryError::Config(format!(
@@ -510,12 +600,18 @@ async fn take_writer_lock(db: &Db) -> Result<WriterLock, RegistryError> {
                     path.display(),
                     lock_path.display()
                 ))),
-                Err(std::fs::TryLockError::Error(e)) => Err(RegistryError::Config(format!("cannot lock {}: {e}", lock_path.display()))),
+                Err(std::fs::TryLockError::Error(e)) => Err(RegistryError::Config(format!(
+                    "cannot lock {}: {e}",
+                    lock_path.display()
+                ))),
             }
         }
         Backend::Postgres => {
             let mut conn = db.pool.acquire().await?;
-            let (got,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)").bind(PG_WRITER_LOCK).fetch_one(&mut *conn).await?;
+            let (got,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
+                .bind(PG_WRITER_LOCK)
+                .fetch_one(&mut *conn)
+                .await?;
             if !got {
                 return Err(RegistryError::Config(
                     "another registry process is writing to this PostgreSQL database; stop it first".into(),

@@ -70,7 +70,10 @@ impl LabelStatus {
 
     /// Whether a label in this state can never change again.
     pub fn is_final(self) -> bool {
-        matches!(self, LabelStatus::Revoked | LabelStatus::Expired | LabelStatus::Superseded)
+        matches!(
+            self,
+            LabelStatus::Revoked | LabelStatus::Expired | LabelStatus::Superseded
+        )
     }
 
     /// Whether the lifecycle allows `self -> to`. Final states stay final: nobody can

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use iotlabel_assess::{DeclarationInput, EvidenceState, Inputs, LabelInfo, Options, VulnerabilityStatus};
+use iotlabel_assess::{
+    DeclarationInput, EvidenceState, Inputs, LabelInfo, Options, VulnerabilityStatus,
+};
 use iotlabel_catalog::Catalog;
 use iotlabel_declaration::model::{Declaration, Producer, Scope};
 use iotlabel_declaration::{Integrity, Syntax};
@@ -153,7 +155,8 @@ impl Registry {
         let version = self.catalog.meta.version.to_string();
         let known = store::catalog_versions(&self.db.pool).await?;
         let mut writes = Vec::new();
-        let snapshot = serde_json::to_vec(&*self.catalog).map_err(|e| RegistryError::Config(e.to_string()))?;
+        let snapshot =
+            serde_json::to_vec(&*self.catalog).map_err(|e| RegistryError::Config(e.to_string()))?;
         match known.iter().find(|(v, _)| *v == version) {
             None => writes.push(Write::CatalogVersion {
                 version: version.clone(),
@@ -172,7 +175,8 @@ impl Registry {
             if label.lapses_at.is_some() {
                 continue;
             }
-            let Some((_, snapshot)) = known.iter().find(|(v, _)| *v == label.catalog_version) else {
+            let Some((_, snapshot)) = known.iter().find(|(v, _)| *v == label.catalog_version)
+            else {
                 continue;
             };
             if self.label_touched_by_change(&label, snapshot).await? {
@@ -183,14 +187,23 @@ impl Registry {
             }
         }
         if !writes.is_empty() {
-            self.log.append(Append { entries: Vec::new(), writes }).await?;
+            self.log
+                .append(Append {
+                    entries: Vec::new(),
+                    writes,
+                })
+                .await?;
         }
         Ok(())
     }
 
     /// Whether the provisions a label's profiles select changed between its catalogue and the
     /// current one.
-    async fn label_touched_by_change(&self, label: &LabelRecord, old_snapshot: &[u8]) -> Result<bool, RegistryError> {
+    async fn label_touched_by_change(
+        &self,
+        label: &LabelRecord,
+        old_snapshot: &[u8],
+    ) -> Result<bool, RegistryError> {
         let Ok(old) = serde_json::from_slice::<serde_json::Value>(old_snapshot) else {
             return Ok(true);
         };
@@ -203,7 +216,11 @@ impl Registry {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter(|p| p["id"].as_str().is_some_and(|id| profiles.iter().any(|x| x == id)))
+                .filter(|p| {
+                    p["id"]
+                        .as_str()
+                        .is_some_and(|id| profiles.iter().any(|x| x == id))
+                })
                 .flat_map(|p| p["provisions"].as_array().cloned().unwrap_or_default())
                 .filter_map(|v| v.as_str().map(str::to_owned))
                 .collect();
@@ -223,17 +240,25 @@ impl Registry {
 
     /// The assessment stored for an assessment id: its digest, its JSON, and the fields the
     /// registry reads back.
-    pub async fn assessment_result(&self, id: &str) -> Result<Option<(String, serde_json::Value, StoredAssessment)>, RegistryError> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT result_sha256 FROM assessments WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.db.pool)
-            .await?;
-        let Some((digest,)) = row else { return Ok(None) };
+    pub async fn assessment_result(
+        &self,
+        id: &str,
+    ) -> Result<Option<(String, serde_json::Value, StoredAssessment)>, RegistryError> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT result_sha256 FROM assessments WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.db.pool)
+                .await?;
+        let Some((digest,)) = row else {
+            return Ok(None);
+        };
         let Some((_, bytes)) = store::blob(&self.db.pool, &digest).await? else {
             return Ok(None);
         };
-        let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| RegistryError::Tampered(format!("assessment {digest}: {e}")))?;
-        let view: StoredAssessment = serde_json::from_value(json.clone()).map_err(|e| RegistryError::Tampered(format!("assessment {digest}: {e}")))?;
+        let json: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| RegistryError::Tampered(format!("assessment {digest}: {e}")))?;
+        let view: StoredAssessment = serde_json::from_value(json.clone())
+            .map_err(|e| RegistryError::Tampered(format!("assessment {digest}: {e}")))?;
         Ok(Some((digest, json, view)))
     }
 
@@ -276,14 +301,27 @@ impl Registry {
     }
 
     /// Operator: creates an organisation.
-    pub async fn create_organisation(&self, actor: &Account, name: &str, kind: Role, contact: Option<&str>) -> Result<String, RegistryError> {
+    pub async fn create_organisation(
+        &self,
+        actor: &Account,
+        name: &str,
+        kind: Role,
+        contact: Option<&str>,
+    ) -> Result<String, RegistryError> {
         require(actor, Role::Operator)?;
         let name = name.trim();
         if name.is_empty() || name.len() > 200 {
-            return Err(RegistryError::invalid("an organisation name has 1 to 200 characters"));
+            return Err(RegistryError::invalid(
+                "an organisation name has 1 to 200 characters",
+            ));
         }
-        if store::organisation_by_name(&self.db.pool, name).await?.is_some() {
-            return Err(RegistryError::Conflict(format!("organisation `{name}` exists")));
+        if store::organisation_by_name(&self.db.pool, name)
+            .await?
+            .is_some()
+        {
+            return Err(RegistryError::Conflict(format!(
+                "organisation `{name}` exists"
+            )));
         }
         let id = new_id("org");
         self.log
@@ -301,17 +339,24 @@ impl Registry {
     }
 
     /// Operator: creates an account in an organisation; returns its token (shown once).
-    pub async fn create_account(&self, actor: &Account, organisation_id: &str, name: &str, role: Role) -> Result<String, RegistryError> {
+    pub async fn create_account(
+        &self,
+        actor: &Account,
+        organisation_id: &str,
+        name: &str,
+        role: Role,
+    ) -> Result<String, RegistryError> {
         require(actor, Role::Operator)?;
-        let kind: Option<(String,)> = sqlx::query_as("SELECT kind FROM organisations WHERE id = $1")
-            .bind(organisation_id)
-            .fetch_optional(&self.db.pool)
-            .await?;
-        let Some((kind,)) = kind else {
-            return Err(RegistryError::NotFound(format!("organisation {organisation_id}")));
+        let Some(kind) = store::organisation_kind(&self.db.pool, organisation_id).await? else {
+            return Err(RegistryError::NotFound(format!(
+                "organisation {organisation_id}"
+            )));
         };
         if kind != role.as_str() {
-            return Err(RegistryError::invalid(format!("a {kind} organisation has {kind} accounts, not {}", role.as_str())));
+            return Err(RegistryError::invalid(format!(
+                "a {kind} organisation has {kind} accounts, not {}",
+                role.as_str()
+            )));
         }
         let token = new_token();
         self.log
@@ -330,13 +375,23 @@ impl Registry {
     }
 
     /// Operator: registers an assessor's public key for its organisation (logged).
-    pub async fn register_key(&self, actor: &Account, organisation_id: &str, name: &str, public_key: &str, now: Timestamp) -> Result<String, RegistryError> {
+    pub async fn register_key(
+        &self,
+        actor: &Account,
+        organisation_id: &str,
+        name: &str,
+        public_key: &str,
+        now: Timestamp,
+    ) -> Result<String, RegistryError> {
         require(actor, Role::Operator)?;
         let bytes = URL_SAFE_NO_PAD
             .decode(public_key.trim().trim_end_matches('='))
             .map_err(|_| RegistryError::invalid("public_key must be base64url"))?;
-        let bytes: [u8; 32] = bytes.try_into().map_err(|_| RegistryError::invalid("an Ed25519 public key has 32 bytes"))?;
-        let key = ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|_| RegistryError::invalid("not an Ed25519 public key"))?;
+        let bytes: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| RegistryError::invalid("an Ed25519 public key has 32 bytes"))?;
+        let key = ed25519_dalek::VerifyingKey::from_bytes(&bytes)
+            .map_err(|_| RegistryError::invalid("not an Ed25519 public key"))?;
         let id = iotlabel_label::keys::key_id(&key);
         if store::key(&self.db.pool, &id).await?.is_some() {
             return Err(RegistryError::Conflict(format!("key {id} is registered")));
@@ -366,7 +421,12 @@ impl Registry {
     }
 
     /// Operator: retires a key (e.g. stolen); attestations registered later are rejected.
-    pub async fn retire_key(&self, actor: &Account, key_id: &str, now: Timestamp) -> Result<(), RegistryError> {
+    pub async fn retire_key(
+        &self,
+        actor: &Account,
+        key_id: &str,
+        now: Timestamp,
+    ) -> Result<(), RegistryError> {
         require(actor, Role::Operator)?;
         let e = Entry::KeyRetired {
             key: key_id.to_owned(),
@@ -385,16 +445,28 @@ impl Registry {
     }
 
     /// Stores a blob (evidence, SBOM) by its digest; idempotent.
-    pub async fn put_blob(&self, actor: &Account, bytes: Vec<u8>, media_type: &str, expected_sha256: Option<&str>) -> Result<String, RegistryError> {
+    pub async fn put_blob(
+        &self,
+        actor: &Account,
+        bytes: Vec<u8>,
+        media_type: &str,
+        expected_sha256: Option<&str>,
+    ) -> Result<String, RegistryError> {
         let _ = actor;
         if bytes.len() > self.config.max_upload_bytes {
-            return Err(RegistryError::invalid(format!("{} bytes; at most {} are accepted", bytes.len(), self.config.max_upload_bytes)));
+            return Err(RegistryError::invalid(format!(
+                "{} bytes; at most {} are accepted",
+                bytes.len(),
+                self.config.max_upload_bytes
+            )));
         }
         let digest = sha256_hex(&bytes);
         if let Some(e) = expected_sha256
             && e != digest
         {
-            return Err(RegistryError::invalid(format!("the content's SHA-256 is {digest}, not {e}")));
+            return Err(RegistryError::invalid(format!(
+                "the content's SHA-256 is {digest}, not {e}"
+            )));
         }
         if !store::has_blob(&self.db.pool, &digest).await? {
             self.log
@@ -412,10 +484,17 @@ impl Registry {
     }
 
     /// Assessor: registers a signed attestation over evidence.
-    pub async fn attest(&self, actor: &Account, envelope: &[u8], now: Timestamp) -> Result<String, RegistryError> {
+    pub async fn attest(
+        &self,
+        actor: &Account,
+        envelope: &[u8],
+        now: Timestamp,
+    ) -> Result<String, RegistryError> {
         require(actor, Role::Assessor)?;
         if envelope.len() > 64 * 1024 {
-            return Err(RegistryError::invalid("an attestation envelope is at most 64 KiB"));
+            return Err(RegistryError::invalid(
+                "an attestation envelope is at most 64 KiB",
+            ));
         }
         let keys = store::keys(&self.db.pool).await?;
         let now_s = now_secs(now);
@@ -433,11 +512,17 @@ impl Registry {
             ),
             other => RegistryError::invalid(other.to_string()),
         })?;
-        let Some((_, Some(org_id), Some(org_name), _, _, _)) = store::key(&self.db.pool, &key_id).await? else {
-            return Err(RegistryError::Forbidden("the key belongs to no organisation".into()));
+        let Some((_, Some(org_id), Some(org_name), _, _, _)) =
+            store::key(&self.db.pool, &key_id).await?
+        else {
+            return Err(RegistryError::Forbidden(
+                "the key belongs to no organisation".into(),
+            ));
         };
         if org_id != actor.organisation_id {
-            return Err(RegistryError::Forbidden("the key belongs to another organisation".into()));
+            return Err(RegistryError::Forbidden(
+                "the key belongs to another organisation".into(),
+            ));
         }
         let statement = EvidenceStatement::parse(&body).map_err(RegistryError::invalid)?;
         if !statement.predicate.assessor.eq_ignore_ascii_case(&org_name) {
@@ -448,7 +533,10 @@ impl Registry {
         }
         let evidence = statement.evidence_sha256().unwrap_or_default().to_owned();
         let id = sha256_hex(envelope);
-        let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM attestations WHERE id = $1").bind(&id).fetch_optional(&self.db.pool).await?;
+        let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM attestations WHERE id = $1")
+            .bind(&id)
+            .fetch_optional(&self.db.pool)
+            .await?;
         if exists.is_some() {
             return Ok(id);
         }
@@ -466,7 +554,8 @@ impl Registry {
                     id: id.clone(),
                     key_id,
                     evidence_sha256: evidence,
-                    provisions: serde_json::to_string(&statement.predicate.provisions).unwrap_or_default(),
+                    provisions: serde_json::to_string(&statement.predicate.provisions)
+                        .unwrap_or_default(),
                     envelope: envelope.to_vec(),
                     entry: 0,
                 }],
@@ -475,7 +564,10 @@ impl Registry {
         Ok(id)
     }
 
-    async fn evidence_states(&self, d: &Declaration) -> Result<BTreeMap<String, EvidenceState>, RegistryError> {
+    async fn evidence_states(
+        &self,
+        d: &Declaration,
+    ) -> Result<BTreeMap<String, EvidenceState>, RegistryError> {
         let mut out = BTreeMap::new();
         for e in &d.evidence {
             let integrity = if e.url.is_some() {
@@ -489,8 +581,18 @@ impl Registry {
                 && store::attesting_assessors(&self.db.pool, &e.sha256)
                     .await?
                     .iter()
-                    .any(|a| e.assessor.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(a)));
-            out.insert(e.id.clone(), EvidenceState { integrity, attested });
+                    .any(|a| {
+                        e.assessor
+                            .as_deref()
+                            .is_some_and(|n| n.eq_ignore_ascii_case(a))
+                    });
+            out.insert(
+                e.id.clone(),
+                EvidenceState {
+                    integrity,
+                    attested,
+                },
+            );
         }
         Ok(out)
     }
@@ -513,11 +615,24 @@ impl Registry {
         }
         let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
         let catalog = &*self.catalog;
-        let (_, decl, _) = iotlabel_declaration::from_text("declaration".into(), declaration.to_owned(), syntax, catalog, today)?;
+        let (_, decl, _) = iotlabel_declaration::from_text(
+            "declaration".into(),
+            declaration.to_owned(),
+            syntax,
+            catalog,
+            today,
+        )?;
         if decl.scope == Scope::Process {
-            return Err(RegistryError::invalid("a process declaration is submitted together with a product declaration that references it"));
+            return Err(RegistryError::invalid(
+                "a process declaration is submitted together with a product declaration that references it",
+            ));
         }
-        if !decl.manufacturer.legal_name.trim().eq_ignore_ascii_case(actor.organisation_name.trim()) {
+        if !decl
+            .manufacturer
+            .legal_name
+            .trim()
+            .eq_ignore_ascii_case(actor.organisation_name.trim())
+        {
             return Err(RegistryError::Forbidden(format!(
                 "the declaration is by `{}`, but this account belongs to `{}`",
                 decl.manufacturer.legal_name, actor.organisation_name
@@ -525,15 +640,29 @@ impl Registry {
         }
         let process_decl = match (process, &decl.process) {
             (Some(text), Some(_)) => {
-                let syntax = if text.trim_start().starts_with('{') { Syntax::Json } else { Syntax::Toml };
-                let (_, p, _) = iotlabel_declaration::from_text("process".into(), text.to_owned(), syntax, catalog, today)?;
+                let syntax = if text.trim_start().starts_with('{') {
+                    Syntax::Json
+                } else {
+                    Syntax::Toml
+                };
+                let (_, p, _) = iotlabel_declaration::from_text(
+                    "process".into(),
+                    text.to_owned(),
+                    syntax,
+                    catalog,
+                    today,
+                )?;
                 if p.scope != Scope::Process {
-                    return Err(RegistryError::invalid("the process declaration's scope is not \"process\""));
+                    return Err(RegistryError::invalid(
+                        "the process declaration's scope is not \"process\"",
+                    ));
                 }
                 Some(p)
             }
             (None, Some(_)) => {
-                return Err(RegistryError::invalid("the declaration references a process declaration; submit it too"));
+                return Err(RegistryError::invalid(
+                    "the declaration references a process declaration; submit it too",
+                ));
             }
             _ => None,
         };
@@ -552,11 +681,15 @@ impl Registry {
         }
         let decl_digest = sha256_hex(declaration.as_bytes());
         let catalog_version = catalog.meta.version.to_string();
-        if let Some(existing) = store::label_for_declaration(&self.db.pool, &decl_digest, &catalog_version).await? {
+        if let Some(existing) =
+            store::label_for_declaration(&self.db.pool, &decl_digest, &catalog_version).await?
+        {
             let (_, assessment, _) = self
                 .assessment_result(&existing.assessment_id)
                 .await?
-                .ok_or_else(|| RegistryError::NotFound("the assessment of an existing label".into()))?;
+                .ok_or_else(|| {
+                    RegistryError::NotFound("the assessment of an existing label".into())
+                })?;
             return Ok(Submitted {
                 label: existing,
                 created: false,
@@ -565,7 +698,13 @@ impl Registry {
             });
         }
 
-        self.check_redeclaration(&pid, &product.hardware_version, &product.software_version, now).await?;
+        self.check_redeclaration(
+            &pid,
+            &product.hardware_version,
+            &product.software_version,
+            now,
+        )
+        .await?;
 
         // Assess as the registry: assessor evidence counts only when attested.
         let evidence = self.evidence_states(&decl).await?;
@@ -582,11 +721,15 @@ impl Registry {
                 digest: &decl_digest,
                 evidence: &evidence,
             },
-            process: process_decl.as_ref().zip(process_evidence.as_ref()).zip(process_digest.as_deref()).map(|((d, e), digest)| DeclarationInput {
-                declaration: d,
-                digest,
-                evidence: e,
-            }),
+            process: process_decl
+                .as_ref()
+                .zip(process_evidence.as_ref())
+                .zip(process_digest.as_deref())
+                .map(|((d, e), digest)| DeclarationInput {
+                    declaration: d,
+                    digest,
+                    evidence: e,
+                }),
             labels: &labels,
             vulnerabilities,
             profiles: None,
@@ -598,11 +741,15 @@ impl Registry {
         let result = iotlabel_assess::assess(&inputs);
         if result.level == 0 {
             return Err(RegistryError::Invalid {
-                message: format!("the assessment reaches no label level: {}", result.summary.technical),
+                message: format!(
+                    "the assessment reaches no label level: {}",
+                    result.summary.technical
+                ),
                 problems: Vec::new(),
             });
         }
-        let result_json = serde_json::to_vec(&result).map_err(|e| RegistryError::Config(e.to_string()))?;
+        let result_json =
+            serde_json::to_vec(&result).map_err(|e| RegistryError::Config(e.to_string()))?;
         let result_digest = sha256_hex(&result_json);
         let support_end = result
             .product
@@ -619,8 +766,16 @@ impl Registry {
             hardware_version: product.hardware_version.clone(),
             software_version: product.software_version.clone(),
         };
-        let mut subjects = vec![Subject::sha256(format!("urn:iotlabel:product:{pid}:{}", product.software_version), decl_digest.clone())];
-        subjects.extend(product.firmware.iter().map(|f| Subject::sha256(f.name.clone(), f.sha256.clone())));
+        let mut subjects = vec![Subject::sha256(
+            format!("urn:iotlabel:product:{pid}:{}", product.software_version),
+            decl_digest.clone(),
+        )];
+        subjects.extend(
+            product
+                .firmware
+                .iter()
+                .map(|f| Subject::sha256(f.name.clone(), f.sha256.clone())),
+        );
         subjects.extend(
             decl.evidence
                 .iter()
@@ -677,7 +832,8 @@ impl Registry {
             declaration_sha256: decl_digest.clone(),
             assessment_id: assessment_id.clone(),
         };
-        let envelope = serde_json::to_vec(&issued.envelope).map_err(|e| RegistryError::Config(e.to_string()))?;
+        let envelope = serde_json::to_vec(&issued.envelope)
+            .map_err(|e| RegistryError::Config(e.to_string()))?;
         let issuance = Entry::LabelIssued {
             label: label_id.clone(),
             statement_sha256: sha256_hex(&issued.cose),
@@ -730,7 +886,11 @@ impl Registry {
             },
             Write::Declaration {
                 sha256: decl_digest,
-                product_version_id: version_id(&pid, &product.hardware_version, &product.software_version),
+                product_version_id: version_id(
+                    &pid,
+                    &product.hardware_version,
+                    &product.software_version,
+                ),
                 process_sha256: process_digest,
                 submitted_by: actor.id.clone(),
             },
@@ -753,7 +913,10 @@ impl Registry {
         // renewed declaration of the same version.
         let mut superseded = Vec::new();
         for old in store::live_labels_of_product(&self.db.pool, &pid).await? {
-            let reason = format!("superseded by {label_id} (software {})", product.software_version);
+            let reason = format!(
+                "superseded by {label_id} (software {})",
+                product.software_version
+            );
             let change = Entry::StatusChanged {
                 label: old.id.clone(),
                 from: old.status.as_str().into(),
@@ -781,7 +944,8 @@ impl Registry {
         Ok(Submitted {
             label,
             created: true,
-            assessment: serde_json::to_value(&result).map_err(|e| RegistryError::Config(e.to_string()))?,
+            assessment: serde_json::to_value(&result)
+                .map_err(|e| RegistryError::Config(e.to_string()))?,
             superseded,
         })
     }
@@ -790,7 +954,13 @@ impl Registry {
     /// its renewal window has opened, a catalogue change started its grace period, it was
     /// assessed against an older catalogue, or it is suspended and the manufacturer remedies.
     /// Otherwise a re-declaration would only churn labels that retailers have printed.
-    async fn check_redeclaration(&self, product_id: &str, hardware: &str, software: &str, now: Timestamp) -> Result<(), RegistryError> {
+    async fn check_redeclaration(
+        &self,
+        product_id: &str,
+        hardware: &str,
+        software: &str,
+        now: Timestamp,
+    ) -> Result<(), RegistryError> {
         let window = self.config.renewal_window_days * 86_400;
         let current = self.catalog.meta.version.to_string();
         for old in store::live_labels_of_product(&self.db.pool, product_id).await? {
@@ -806,7 +976,9 @@ impl Registry {
                 return Err(RegistryError::Conflict(format!(
                     "{software} already has label {} (valid until {}); a new declaration of the same version is accepted from {} (the renewal window), after a catalogue change, or while the label is suspended",
                     old.id,
-                    Timestamp::from_second(old.expires_at).unwrap_or(now).strftime("%Y-%m-%d"),
+                    Timestamp::from_second(old.expires_at)
+                        .unwrap_or(now)
+                        .strftime("%Y-%m-%d"),
                     opens.strftime("%Y-%m-%d")
                 )));
             }
@@ -815,11 +987,17 @@ impl Registry {
     }
 
     /// The registry's view of labels that system components reference.
-    async fn referenced_labels(&self, d: &Declaration, now: Timestamp) -> Result<BTreeMap<String, LabelInfo>, RegistryError> {
+    async fn referenced_labels(
+        &self,
+        d: &Declaration,
+        now: Timestamp,
+    ) -> Result<BTreeMap<String, LabelInfo>, RegistryError> {
         let mut out = BTreeMap::new();
         for c in &d.components {
             let Some(id) = &c.label else { continue };
-            let Some(l) = store::label(&self.db.pool, id).await? else { continue };
+            let Some(l) = store::label(&self.db.pool, id).await? else {
+                continue;
+            };
             let status = match l.status {
                 LabelStatus::Active => iotlabel_assess::LabelStatus::Active,
                 LabelStatus::Suspended => iotlabel_assess::LabelStatus::Suspended,
@@ -828,27 +1006,49 @@ impl Registry {
                 LabelStatus::Superseded => iotlabel_assess::LabelStatus::Superseded,
             };
             let passed = match self.assessment_result(&l.assessment_id).await? {
-                Some((_, _, r)) => r.provisions.iter().filter(|p| p.verdict == iotlabel_assess::Verdict::Pass).map(|p| p.id.clone()).collect(),
+                Some((_, _, r)) => r
+                    .provisions
+                    .iter()
+                    .filter(|p| p.verdict == iotlabel_assess::Verdict::Pass)
+                    .map(|p| p.id.clone())
+                    .collect(),
                 None => Vec::new(),
             };
             let valid_until = Timestamp::from_second(l.expires_at - 1)
                 .unwrap_or(now)
                 .to_zoned(jiff::tz::TimeZone::UTC)
                 .date();
-            out.insert(id.clone(), LabelInfo { status, level: l.level, valid_until, passed });
+            out.insert(
+                id.clone(),
+                LabelInfo {
+                    status,
+                    level: l.level,
+                    valid_until,
+                    passed,
+                },
+            );
         }
         Ok(out)
     }
 
     /// Changes a label's status through the lifecycle, logging it. Operators suspend, revoke
     /// and reinstate by hand; `actor = None` is the registry itself (expiry, vulnerability rules).
-    pub async fn set_status(&self, actor: Option<&Account>, label_id: &str, action: Action, reason: &str, now: Timestamp) -> Result<LabelRecord, RegistryError> {
+    pub async fn set_status(
+        &self,
+        actor: Option<&Account>,
+        label_id: &str,
+        action: Action,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<LabelRecord, RegistryError> {
         if let Some(a) = actor {
             require(a, Role::Operator)?;
         }
         let reason = reason.trim();
         if reason.is_empty() || reason.len() > 2000 {
-            return Err(RegistryError::invalid("a reason of 1 to 2000 characters is required"));
+            return Err(RegistryError::invalid(
+                "a reason of 1 to 2000 characters is required",
+            ));
         }
         let label = store::label(&self.db.pool, label_id)
             .await?
@@ -858,10 +1058,24 @@ impl Registry {
             Action::Revoke => LabelStatus::Revoked,
             Action::Reinstate => LabelStatus::Active,
         };
-        self.transition(&label, to, actor.map_or("registry", |a| a.name.as_str()), reason, now).await
+        self.transition(
+            &label,
+            to,
+            actor.map_or("registry", |a| a.name.as_str()),
+            reason,
+            now,
+        )
+        .await
     }
 
-    async fn transition(&self, label: &LabelRecord, to: LabelStatus, actor: &str, reason: &str, now: Timestamp) -> Result<LabelRecord, RegistryError> {
+    async fn transition(
+        &self,
+        label: &LabelRecord,
+        to: LabelStatus,
+        actor: &str,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<LabelRecord, RegistryError> {
         if !label.status.can_become(to) {
             return Err(RegistryError::Conflict(format!(
                 "label {} is {}; it cannot become {to}",
@@ -869,7 +1083,10 @@ impl Registry {
             )));
         }
         if to == LabelStatus::Active && now.as_second() >= label.expires_at {
-            return Err(RegistryError::Conflict(format!("label {} has passed its expiry; it cannot be reinstated", label.id)));
+            return Err(RegistryError::Conflict(format!(
+                "label {} has passed its expiry; it cannot be reinstated",
+                label.id
+            )));
         }
         let change = Entry::StatusChanged {
             label: label.id.clone(),
@@ -911,7 +1128,10 @@ impl Registry {
                     self.catalog.meta.version
                 )
             };
-            match self.transition(&label, LabelStatus::Expired, "registry", &reason, now).await {
+            match self
+                .transition(&label, LabelStatus::Expired, "registry", &reason, now)
+                .await
+            {
                 Ok(_) => changed.push(label.id),
                 Err(RegistryError::Conflict(_)) => {}
                 Err(e) => return Err(e),
@@ -921,7 +1141,11 @@ impl Registry {
     }
 
     /// A short-lived signed status token for a label.
-    pub async fn status_token(&self, label_id: &str, now: Timestamp) -> Result<Vec<u8>, RegistryError> {
+    pub async fn status_token(
+        &self,
+        label_id: &str,
+        now: Timestamp,
+    ) -> Result<Vec<u8>, RegistryError> {
         let label = store::label(&self.db.pool, label_id)
             .await?
             .ok_or_else(|| RegistryError::NotFound(format!("label {label_id}")))?;
@@ -929,9 +1153,18 @@ impl Registry {
         let claims = StatusClaims {
             label_id: label.id.clone(),
             status: effective.as_str().to_owned(),
-            reason: (effective != LabelStatus::Active).then(|| label.status_reason.clone().unwrap_or_default()),
+            reason: (effective != LabelStatus::Active)
+                .then(|| label.status_reason.clone().unwrap_or_default()),
             checked_at: now,
-            valid_until: Timestamp::from_second(now.as_second() + self.config.status_token_ttl_seconds.min(label.expires_at - now.as_second()).max(1)).unwrap_or(now),
+            valid_until: Timestamp::from_second(
+                now.as_second()
+                    + self
+                        .config
+                        .status_token_ttl_seconds
+                        .min(label.expires_at - now.as_second())
+                        .max(1),
+            )
+            .unwrap_or(now),
             log_size: self.log.size(),
         };
         Ok(sign_status(&claims, &self.issuer))
@@ -940,7 +1173,9 @@ impl Registry {
     /// A label's status as of `now`: a label past its expiry reads expired even before the
     /// sweeper has recorded it.
     pub fn effective_status(&self, label: &LabelRecord, now: Timestamp) -> LabelStatus {
-        if matches!(label.status, LabelStatus::Active | LabelStatus::Suspended) && now.as_second() >= label.expires_at {
+        if matches!(label.status, LabelStatus::Active | LabelStatus::Suspended)
+            && now.as_second() >= label.expires_at
+        {
             LabelStatus::Expired
         } else {
             label.status

@@ -190,10 +190,16 @@ pub async fn apply(
         indices
             .get(entry)
             .and_then(|i| i64::try_from(*i).ok())
-            .ok_or_else(|| RegistryError::Config(format!("write refers to missing log entry {entry}")))
+            .ok_or_else(|| {
+                RegistryError::Config(format!("write refers to missing log entry {entry}"))
+            })
     };
     match write {
-        Write::Blob { sha256, media_type, data } => {
+        Write::Blob {
+            sha256,
+            media_type,
+            data,
+        } => {
             sqlx::query(
                 "INSERT INTO blobs (sha256, media_type, size, data, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
             )
@@ -205,7 +211,12 @@ pub async fn apply(
             .execute(&mut **tx)
             .await?;
         }
-        Write::Organisation { id, name, kind, contact } => {
+        Write::Organisation {
+            id,
+            name,
+            kind,
+            contact,
+        } => {
             sqlx::query("INSERT INTO organisations (id, name, kind, security_contact, created_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(id)
                 .bind(name)
@@ -215,7 +226,13 @@ pub async fn apply(
                 .execute(&mut **tx)
                 .await?;
         }
-        Write::Account { id, organisation_id, name, role, token_hash } => {
+        Write::Account {
+            id,
+            organisation_id,
+            name,
+            role,
+            token_hash,
+        } => {
             sqlx::query("INSERT INTO accounts (id, organisation_id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(id)
                 .bind(organisation_id)
@@ -226,7 +243,13 @@ pub async fn apply(
                 .execute(&mut **tx)
                 .await?;
         }
-        Write::Product { id, organisation_id, brand, model, category } => {
+        Write::Product {
+            id,
+            organisation_id,
+            brand,
+            model,
+            category,
+        } => {
             sqlx::query("INSERT INTO products (id, organisation_id, brand, model, category, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING")
                 .bind(id)
                 .bind(organisation_id)
@@ -237,7 +260,12 @@ pub async fn apply(
                 .execute(&mut **tx)
                 .await?;
         }
-        Write::ProductVersion { id, product_id, hardware_version, software_version } => {
+        Write::ProductVersion {
+            id,
+            product_id,
+            hardware_version,
+            software_version,
+        } => {
             sqlx::query("INSERT INTO product_versions (id, product_id, hardware_version, software_version, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING")
                 .bind(id)
                 .bind(product_id)
@@ -247,7 +275,12 @@ pub async fn apply(
                 .execute(&mut **tx)
                 .await?;
         }
-        Write::Declaration { sha256, product_version_id, process_sha256, submitted_by } => {
+        Write::Declaration {
+            sha256,
+            product_version_id,
+            process_sha256,
+            submitted_by,
+        } => {
             sqlx::query("INSERT INTO declarations (sha256, product_version_id, process_sha256, submitted_by, submitted_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING")
                 .bind(sha256)
                 .bind(product_version_id)
@@ -257,7 +290,14 @@ pub async fn apply(
                 .execute(&mut **tx)
                 .await?;
         }
-        Write::Assessment { id, declaration_sha256, result_sha256, catalog_version, level, score_tenths } => {
+        Write::Assessment {
+            id,
+            declaration_sha256,
+            result_sha256,
+            catalog_version,
+            level,
+            score_tenths,
+        } => {
             sqlx::query("INSERT INTO assessments (id, declaration_sha256, result_sha256, catalog_version, level, score_tenths, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(id)
                 .bind(declaration_sha256)
@@ -269,7 +309,12 @@ pub async fn apply(
                 .execute(&mut **tx)
                 .await?;
         }
-        Write::Label { record, statement, envelope, entry } => {
+        Write::Label {
+            record,
+            statement,
+            envelope,
+            entry,
+        } => {
             let r = record;
             let idx = index(*entry)?;
             sqlx::query(
@@ -302,7 +347,15 @@ pub async fn apply(
                 .execute(&mut **tx)
                 .await?;
         }
-        Write::Status { label_id, from, to, actor, reason, superseded_by, entry } => {
+        Write::Status {
+            label_id,
+            from,
+            to,
+            actor,
+            reason,
+            superseded_by,
+            entry,
+        } => {
             let idx = index(*entry)?;
             let done = sqlx::query("UPDATE labels SET status = $1, status_reason = $2, status_since = $3, superseded_by = COALESCE($4, superseded_by) WHERE id = $5 AND status = $6")
                 .bind(to.as_str())
@@ -329,14 +382,25 @@ pub async fn apply(
                 .execute(&mut **tx)
                 .await?;
         }
-        Write::Lapse { label_id, lapses_at } => {
+        Write::Lapse {
+            label_id,
+            lapses_at,
+        } => {
             sqlx::query("UPDATE labels SET lapses_at = $1 WHERE id = $2")
                 .bind(*lapses_at)
                 .bind(label_id)
                 .execute(&mut **tx)
                 .await?;
         }
-        Write::Key { id, role, organisation_id, name, public_key, valid_from, entry } => {
+        Write::Key {
+            id,
+            role,
+            organisation_id,
+            name,
+            public_key,
+            valid_from,
+            entry,
+        } => {
             sqlx::query("INSERT INTO keys (id, role, organisation_id, name, public_key, valid_from, log_index) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(id)
                 .bind(role)
@@ -349,16 +413,27 @@ pub async fn apply(
                 .await?;
         }
         Write::RetireKey { id, valid_until } => {
-            let done = sqlx::query("UPDATE keys SET valid_until = $1 WHERE id = $2 AND valid_until IS NULL")
-                .bind(*valid_until)
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
+            let done = sqlx::query(
+                "UPDATE keys SET valid_until = $1 WHERE id = $2 AND valid_until IS NULL",
+            )
+            .bind(*valid_until)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
             if done.rows_affected() != 1 {
-                return Err(RegistryError::Conflict(format!("key {id} is unknown or already retired")));
+                return Err(RegistryError::Conflict(format!(
+                    "key {id} is unknown or already retired"
+                )));
             }
         }
-        Write::Attestation { id, key_id, evidence_sha256, provisions, envelope, entry } => {
+        Write::Attestation {
+            id,
+            key_id,
+            evidence_sha256,
+            provisions,
+            envelope,
+            entry,
+        } => {
             sqlx::query("INSERT INTO attestations (id, key_id, evidence_sha256, provisions, envelope, registered_at, log_index) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(id)
                 .bind(key_id)
@@ -422,7 +497,10 @@ fn get_opt_str(row: &AnyRow, col: &str) -> Result<Option<String>, RegistryError>
 }
 
 /// The account a token belongs to, if it is live.
-pub async fn account_by_token_hash(pool: &AnyPool, hash: &str) -> Result<Option<Account>, RegistryError> {
+pub async fn account_by_token_hash(
+    pool: &AnyPool,
+    hash: &str,
+) -> Result<Option<Account>, RegistryError> {
     let row = sqlx::query(
         "SELECT a.id, a.organisation_id, o.name AS org_name, a.name, a.role FROM accounts a JOIN organisations o ON o.id = a.organisation_id WHERE a.token_hash = $1 AND a.revoked_at IS NULL",
     )
@@ -435,7 +513,9 @@ pub async fn account_by_token_hash(pool: &AnyPool, hash: &str) -> Result<Option<
             organisation_id: get_str(&r, "organisation_id")?,
             organisation_name: get_str(&r, "org_name")?,
             name: get_str(&r, "name")?,
-            role: get_str(&r, "role")?.parse().map_err(RegistryError::Config)?,
+            role: get_str(&r, "role")?
+                .parse()
+                .map_err(RegistryError::Config)?,
         })
     })
     .transpose()
@@ -455,7 +535,9 @@ fn label_from_row(r: &AnyRow) -> Result<LabelRecord, RegistryError> {
         hardware_version: get_str(r, "hardware_version")?,
         software_version: get_str(r, "software_version")?,
         level: u8::try_from(get_i64(r, "level")?).unwrap_or(0),
-        status: get_str(r, "status")?.parse().map_err(RegistryError::Config)?,
+        status: get_str(r, "status")?
+            .parse()
+            .map_err(RegistryError::Config)?,
         status_reason: get_opt_str(r, "status_reason")?,
         status_since: get_i64(r, "status_since")?,
         issued_at: get_i64(r, "issued_at")?,
@@ -475,35 +557,70 @@ fn label_from_row(r: &AnyRow) -> Result<LabelRecord, RegistryError> {
 /// A label by id.
 pub async fn label(pool: &AnyPool, id: &str) -> Result<Option<LabelRecord>, RegistryError> {
     let sql = format!("SELECT {LABEL_COLUMNS} {LABEL_FROM} WHERE l.id = $1");
-    let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?;
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
     row.as_ref().map(label_from_row).transpose()
 }
 
 /// The label for a declaration under a catalogue version, if one was issued.
-pub async fn label_for_declaration(pool: &AnyPool, sha256: &str, catalog_version: &str) -> Result<Option<LabelRecord>, RegistryError> {
-    let sql = format!("SELECT {LABEL_COLUMNS} {LABEL_FROM} WHERE l.declaration_sha256 = $1 AND l.catalog_version = $2");
-    let row = sqlx::query(AssertSqlSafe(sql)).bind(sha256).bind(catalog_version).fetch_optional(pool).await?;
+pub async fn label_for_declaration(
+    pool: &AnyPool,
+    sha256: &str,
+    catalog_version: &str,
+) -> Result<Option<LabelRecord>, RegistryError> {
+    let sql = format!(
+        "SELECT {LABEL_COLUMNS} {LABEL_FROM} WHERE l.declaration_sha256 = $1 AND l.catalog_version = $2"
+    );
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(sha256)
+        .bind(catalog_version)
+        .fetch_optional(pool)
+        .await?;
     row.as_ref().map(label_from_row).transpose()
 }
 
 /// Labels of a product that are active or suspended.
-pub async fn live_labels_of_product(pool: &AnyPool, product_id: &str) -> Result<Vec<LabelRecord>, RegistryError> {
-    let sql = format!("SELECT {LABEL_COLUMNS} {LABEL_FROM} WHERE p.id = $1 AND l.status IN ('active', 'suspended') ORDER BY l.issued_at");
-    let rows = sqlx::query(AssertSqlSafe(sql)).bind(product_id).fetch_all(pool).await?;
+pub async fn live_labels_of_product(
+    pool: &AnyPool,
+    product_id: &str,
+) -> Result<Vec<LabelRecord>, RegistryError> {
+    let sql = format!(
+        "SELECT {LABEL_COLUMNS} {LABEL_FROM} WHERE p.id = $1 AND l.status IN ('active', 'suspended') ORDER BY l.issued_at"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(product_id)
+        .fetch_all(pool)
+        .await?;
     rows.iter().map(label_from_row).collect()
 }
 
 /// Labels whose validity or grace period is over while they are still active or suspended.
 pub async fn labels_due(pool: &AnyPool, now: i64) -> Result<Vec<LabelRecord>, RegistryError> {
-    let sql = format!("SELECT {LABEL_COLUMNS} {LABEL_FROM} WHERE l.status IN ('active', 'suspended') AND (l.expires_at <= $1 OR (l.lapses_at IS NOT NULL AND l.lapses_at <= $2)) ORDER BY l.id");
-    let rows = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(now).fetch_all(pool).await?;
+    let sql = format!(
+        "SELECT {LABEL_COLUMNS} {LABEL_FROM} WHERE l.status IN ('active', 'suspended') AND (l.expires_at <= $1 OR (l.lapses_at IS NOT NULL AND l.lapses_at <= $2)) ORDER BY l.id"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(now)
+        .bind(now)
+        .fetch_all(pool)
+        .await?;
     rows.iter().map(label_from_row).collect()
 }
 
 /// Labels assessed against a catalogue version other than `version`, still live.
-pub async fn live_labels_not_on(pool: &AnyPool, version: &str) -> Result<Vec<LabelRecord>, RegistryError> {
-    let sql = format!("SELECT {LABEL_COLUMNS} {LABEL_FROM} WHERE l.status IN ('active', 'suspended') AND l.catalog_version <> $1 ORDER BY l.id");
-    let rows = sqlx::query(AssertSqlSafe(sql)).bind(version).fetch_all(pool).await?;
+pub async fn live_labels_not_on(
+    pool: &AnyPool,
+    version: &str,
+) -> Result<Vec<LabelRecord>, RegistryError> {
+    let sql = format!(
+        "SELECT {LABEL_COLUMNS} {LABEL_FROM} WHERE l.status IN ('active', 'suspended') AND l.catalog_version <> $1 ORDER BY l.id"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(version)
+        .fetch_all(pool)
+        .await?;
     rows.iter().map(label_from_row).collect()
 }
 
@@ -529,7 +646,10 @@ pub struct LabelQuery {
 }
 
 /// Labels matching a query, newest first, with the total count.
-pub async fn search_labels(pool: &AnyPool, q: &LabelQuery) -> Result<(Vec<LabelRecord>, u64), RegistryError> {
+pub async fn search_labels(
+    pool: &AnyPool,
+    q: &LabelQuery,
+) -> Result<(Vec<LabelRecord>, u64), RegistryError> {
     let mut clauses: Vec<String> = Vec::new();
     let mut binds: Vec<String> = Vec::new();
     let mut n = 0;
@@ -544,7 +664,9 @@ pub async fn search_labels(pool: &AnyPool, q: &LabelQuery) -> Result<(Vec<LabelR
             let a = next(&mut binds, like.clone());
             let b = next(&mut binds, like.clone());
             let c = next(&mut binds, like);
-            clauses.push(format!("(LOWER(o.name) LIKE {a} OR LOWER(p.brand) LIKE {b} OR LOWER(p.model) LIKE {c})"));
+            clauses.push(format!(
+                "(LOWER(o.name) LIKE {a} OR LOWER(p.brand) LIKE {b} OR LOWER(p.model) LIKE {c})"
+            ));
         }
     }
     if let Some(m) = &q.manufacturer {
@@ -566,7 +688,11 @@ pub async fn search_labels(pool: &AnyPool, q: &LabelQuery) -> Result<(Vec<LabelR
     if let Some(l) = q.min_level {
         clauses.push(format!("l.level >= {}", i64::from(l)));
     }
-    let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
     let count_sql = format!("SELECT COUNT(*) AS n {LABEL_FROM} {filter}");
     let mut count = sqlx::query(AssertSqlSafe(count_sql));
     for b in &binds {
@@ -583,7 +709,10 @@ pub async fn search_labels(pool: &AnyPool, q: &LabelQuery) -> Result<(Vec<LabelR
         query = query.bind(b);
     }
     let rows = query.fetch_all(pool).await?;
-    Ok((rows.iter().map(label_from_row).collect::<Result<_, _>>()?, total))
+    Ok((
+        rows.iter().map(label_from_row).collect::<Result<_, _>>()?,
+        total,
+    ))
 }
 
 /// A label's status events, oldest first.
@@ -597,8 +726,13 @@ pub async fn events(pool: &AnyPool, label_id: &str) -> Result<Vec<StatusEvent>, 
             Ok(StatusEvent {
                 log_index: u64::try_from(get_i64(r, "log_index")?).unwrap_or(0),
                 label_id: get_str(r, "label_id")?,
-                from: get_opt_str(r, "from_status")?.map(|s| s.parse()).transpose().map_err(RegistryError::Config)?,
-                to: get_str(r, "to_status")?.parse().map_err(RegistryError::Config)?,
+                from: get_opt_str(r, "from_status")?
+                    .map(|s| s.parse())
+                    .transpose()
+                    .map_err(RegistryError::Config)?,
+                to: get_str(r, "to_status")?
+                    .parse()
+                    .map_err(RegistryError::Config)?,
                 actor: get_str(r, "actor")?,
                 reason: get_str(r, "reason")?,
                 at: get_i64(r, "at")?,
@@ -608,30 +742,66 @@ pub async fn events(pool: &AnyPool, label_id: &str) -> Result<Vec<StatusEvent>, 
 }
 
 /// A blob's bytes.
-pub async fn blob(pool: &AnyPool, sha256: &str) -> Result<Option<(String, Vec<u8>)>, RegistryError> {
-    let row = sqlx::query("SELECT media_type, data FROM blobs WHERE sha256 = $1").bind(sha256).fetch_optional(pool).await?;
-    row.map(|r| Ok((get_str(&r, "media_type")?, r.try_get::<Vec<u8>, _>("data")?))).transpose()
+pub async fn blob(
+    pool: &AnyPool,
+    sha256: &str,
+) -> Result<Option<(String, Vec<u8>)>, RegistryError> {
+    let row = sqlx::query("SELECT media_type, data FROM blobs WHERE sha256 = $1")
+        .bind(sha256)
+        .fetch_optional(pool)
+        .await?;
+    row.map(|r| Ok((get_str(&r, "media_type")?, r.try_get::<Vec<u8>, _>("data")?)))
+        .transpose()
 }
 
 /// Whether blobs exist, by digest.
 pub async fn has_blob(pool: &AnyPool, sha256: &str) -> Result<bool, RegistryError> {
-    Ok(sqlx::query("SELECT 1 AS one FROM blobs WHERE sha256 = $1").bind(sha256).fetch_optional(pool).await?.is_some())
+    Ok(sqlx::query("SELECT 1 AS one FROM blobs WHERE sha256 = $1")
+        .bind(sha256)
+        .fetch_optional(pool)
+        .await?
+        .is_some())
 }
 
 /// A label's statement and envelope.
-pub async fn label_signed(pool: &AnyPool, id: &str) -> Result<Option<(Vec<u8>, Vec<u8>)>, RegistryError> {
-    let row = sqlx::query("SELECT statement, envelope FROM labels WHERE id = $1").bind(id).fetch_optional(pool).await?;
-    row.map(|r| Ok((r.try_get::<Vec<u8>, _>("statement")?, r.try_get::<Vec<u8>, _>("envelope")?))).transpose()
+pub async fn label_signed(
+    pool: &AnyPool,
+    id: &str,
+) -> Result<Option<(Vec<u8>, Vec<u8>)>, RegistryError> {
+    let row = sqlx::query("SELECT statement, envelope FROM labels WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    row.map(|r| {
+        Ok((
+            r.try_get::<Vec<u8>, _>("statement")?,
+            r.try_get::<Vec<u8>, _>("envelope")?,
+        ))
+    })
+    .transpose()
 }
 
 /// The owner organisation of a product.
-pub async fn product_owner(pool: &AnyPool, product_id: &str) -> Result<Option<String>, RegistryError> {
-    let row = sqlx::query("SELECT organisation_id FROM products WHERE id = $1").bind(product_id).fetch_optional(pool).await?;
+pub async fn product_owner(
+    pool: &AnyPool,
+    product_id: &str,
+) -> Result<Option<String>, RegistryError> {
+    let row = sqlx::query("SELECT organisation_id FROM products WHERE id = $1")
+        .bind(product_id)
+        .fetch_optional(pool)
+        .await?;
     row.map(|r| get_str(&r, "organisation_id")).transpose()
 }
 
 /// A registered key: (role, organisation id, organisation name, public key, valid from, valid until).
-pub type KeyRow = (String, Option<String>, Option<String>, String, i64, Option<i64>);
+pub type KeyRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+    Option<i64>,
+);
 
 /// A key by id.
 pub async fn key(pool: &AnyPool, id: &str) -> Result<Option<KeyRow>, RegistryError> {
@@ -653,8 +823,14 @@ pub async fn key(pool: &AnyPool, id: &str) -> Result<Option<KeyRow>, RegistryErr
 }
 
 /// Every key: (id, role, name, public key, valid from, valid until).
-pub async fn keys(pool: &AnyPool) -> Result<Vec<(String, String, String, String, i64, Option<i64>)>, RegistryError> {
-    let rows = sqlx::query("SELECT id, role, name, public_key, valid_from, valid_until FROM keys ORDER BY log_index").fetch_all(pool).await?;
+pub async fn keys(
+    pool: &AnyPool,
+) -> Result<Vec<(String, String, String, String, i64, Option<i64>)>, RegistryError> {
+    let rows = sqlx::query(
+        "SELECT id, role, name, public_key, valid_from, valid_until FROM keys ORDER BY log_index",
+    )
+    .fetch_all(pool)
+    .await?;
     rows.iter()
         .map(|r| {
             Ok((
@@ -671,7 +847,10 @@ pub async fn keys(pool: &AnyPool) -> Result<Vec<(String, String, String, String,
 
 /// Assessor organisations whose attestation over an evidence digest was registered while
 /// their key was valid.
-pub async fn attesting_assessors(pool: &AnyPool, evidence_sha256: &str) -> Result<Vec<String>, RegistryError> {
+pub async fn attesting_assessors(
+    pool: &AnyPool,
+    evidence_sha256: &str,
+) -> Result<Vec<String>, RegistryError> {
     let rows = sqlx::query(
         "SELECT o.name AS name FROM attestations a JOIN keys k ON k.id = a.key_id JOIN organisations o ON o.id = k.organisation_id \
          WHERE a.evidence_sha256 = $1 AND a.registered_at >= k.valid_from AND (k.valid_until IS NULL OR a.registered_at < k.valid_until)",
@@ -683,50 +862,95 @@ pub async fn attesting_assessors(pool: &AnyPool, evidence_sha256: &str) -> Resul
 }
 
 /// An organisation's (id, kind) by name.
-pub async fn organisation_by_name(pool: &AnyPool, name: &str) -> Result<Option<(String, String)>, RegistryError> {
-    let row = sqlx::query("SELECT id, kind FROM organisations WHERE LOWER(name) = $1").bind(name.to_lowercase()).fetch_optional(pool).await?;
-    row.map(|r| Ok((get_str(&r, "id")?, get_str(&r, "kind")?))).transpose()
+pub async fn organisation_by_name(
+    pool: &AnyPool,
+    name: &str,
+) -> Result<Option<(String, String)>, RegistryError> {
+    let row = sqlx::query("SELECT id, kind FROM organisations WHERE LOWER(name) = $1")
+        .bind(name.to_lowercase())
+        .fetch_optional(pool)
+        .await?;
+    row.map(|r| Ok((get_str(&r, "id")?, get_str(&r, "kind")?)))
+        .transpose()
 }
 
 /// Number of accounts.
 pub async fn account_count(pool: &AnyPool) -> Result<i64, RegistryError> {
-    Ok(sqlx::query("SELECT COUNT(*) AS n FROM accounts").fetch_one(pool).await?.try_get::<i64, _>("n")?)
+    Ok(sqlx::query("SELECT COUNT(*) AS n FROM accounts")
+        .fetch_one(pool)
+        .await?
+        .try_get::<i64, _>("n")?)
 }
 
 /// All log entries' leaf hashes, in order.
 pub async fn leaf_hashes(pool: &AnyPool) -> Result<Vec<(i64, Vec<u8>)>, RegistryError> {
-    let rows = sqlx::query("SELECT idx, leaf_hash FROM log_entries ORDER BY idx").fetch_all(pool).await?;
-    rows.iter().map(|r| Ok((get_i64(r, "idx")?, r.try_get::<Vec<u8>, _>("leaf_hash")?))).collect()
-}
-
-/// Log entries `[start, end)` as (index, data, leaf hash).
-pub async fn entries(pool: &AnyPool, start: u64, end: u64) -> Result<Vec<(u64, Vec<u8>, Vec<u8>)>, RegistryError> {
-    let rows = sqlx::query("SELECT idx, data, leaf_hash FROM log_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx")
-        .bind(i64::try_from(start).unwrap_or(i64::MAX))
-        .bind(i64::try_from(end).unwrap_or(i64::MAX))
+    let rows = sqlx::query("SELECT idx, leaf_hash FROM log_entries ORDER BY idx")
         .fetch_all(pool)
         .await?;
     rows.iter()
-        .map(|r| Ok((u64::try_from(get_i64(r, "idx")?).unwrap_or(0), r.try_get::<Vec<u8>, _>("data")?, r.try_get::<Vec<u8>, _>("leaf_hash")?)))
+        .map(|r| Ok((get_i64(r, "idx")?, r.try_get::<Vec<u8>, _>("leaf_hash")?)))
+        .collect()
+}
+
+/// Log entries `[start, end)` as (index, data, leaf hash).
+pub async fn entries(
+    pool: &AnyPool,
+    start: u64,
+    end: u64,
+) -> Result<Vec<(u64, Vec<u8>, Vec<u8>)>, RegistryError> {
+    let rows = sqlx::query(
+        "SELECT idx, data, leaf_hash FROM log_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+    )
+    .bind(i64::try_from(start).unwrap_or(i64::MAX))
+    .bind(i64::try_from(end).unwrap_or(i64::MAX))
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                u64::try_from(get_i64(r, "idx")?).unwrap_or(0),
+                r.try_get::<Vec<u8>, _>("data")?,
+                r.try_get::<Vec<u8>, _>("leaf_hash")?,
+            ))
+        })
         .collect()
 }
 
 /// Log indices of the entries about a subject (e.g. a label id).
 pub async fn entry_indices_for(pool: &AnyPool, subject: &str) -> Result<Vec<u64>, RegistryError> {
-    let rows = sqlx::query("SELECT idx FROM log_entries WHERE subject = $1 ORDER BY idx").bind(subject).fetch_all(pool).await?;
-    rows.iter().map(|r| Ok(u64::try_from(get_i64(r, "idx")?).unwrap_or(0))).collect()
+    let rows = sqlx::query("SELECT idx FROM log_entries WHERE subject = $1 ORDER BY idx")
+        .bind(subject)
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|r| Ok(u64::try_from(get_i64(r, "idx")?).unwrap_or(0)))
+        .collect()
 }
 
 /// Stored checkpoints: (size, root, note), ascending.
 pub async fn checkpoints(pool: &AnyPool) -> Result<Vec<(u64, Vec<u8>, String)>, RegistryError> {
-    let rows = sqlx::query("SELECT size, root, note FROM checkpoints ORDER BY size").fetch_all(pool).await?;
+    let rows = sqlx::query("SELECT size, root, note FROM checkpoints ORDER BY size")
+        .fetch_all(pool)
+        .await?;
     rows.iter()
-        .map(|r| Ok((u64::try_from(get_i64(r, "size")?).unwrap_or(0), r.try_get::<Vec<u8>, _>("root")?, get_str(r, "note")?)))
+        .map(|r| {
+            Ok((
+                u64::try_from(get_i64(r, "size")?).unwrap_or(0),
+                r.try_get::<Vec<u8>, _>("root")?,
+                get_str(r, "note")?,
+            ))
+        })
         .collect()
 }
 
 /// Stores a checkpoint (no-op if one of that size exists).
-pub async fn insert_checkpoint(pool: &AnyPool, size: u64, root: &[u8], note: &str, now: i64) -> Result<(), RegistryError> {
+pub async fn insert_checkpoint(
+    pool: &AnyPool,
+    size: u64,
+    root: &[u8],
+    note: &str,
+    now: i64,
+) -> Result<(), RegistryError> {
     sqlx::query("INSERT INTO checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (size) DO NOTHING")
         .bind(i64::try_from(size).unwrap_or(i64::MAX))
         .bind(root.to_vec())
@@ -739,8 +963,12 @@ pub async fn insert_checkpoint(pool: &AnyPool, size: u64, root: &[u8], note: &st
 
 /// Catalogue versions used so far: (version, snapshot).
 pub async fn catalog_versions(pool: &AnyPool) -> Result<Vec<(String, Vec<u8>)>, RegistryError> {
-    let rows = sqlx::query("SELECT version, snapshot FROM catalog_versions ORDER BY first_used_at").fetch_all(pool).await?;
-    rows.iter().map(|r| Ok((get_str(r, "version")?, r.try_get::<Vec<u8>, _>("snapshot")?))).collect()
+    let rows = sqlx::query("SELECT version, snapshot FROM catalog_versions ORDER BY first_used_at")
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((get_str(r, "version")?, r.try_get::<Vec<u8>, _>("snapshot")?)))
+        .collect()
 }
 
 /// The tables a backup holds, in an order that respects foreign keys.
@@ -760,3 +988,46 @@ pub const TABLES: &[&str] = &[
     "checkpoints",
     "catalog_versions",
 ];
+
+/// Every label of a product, newest first.
+pub async fn labels_of_product(
+    pool: &AnyPool,
+    product_id: &str,
+) -> Result<Vec<LabelRecord>, RegistryError> {
+    let sql = format!(
+        "SELECT {LABEL_COLUMNS} {LABEL_FROM} WHERE p.id = $1 ORDER BY l.issued_at DESC, l.id"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(product_id)
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(label_from_row).collect()
+}
+
+/// A submitted declaration (product or process) by digest: (media type, text).
+pub async fn declaration(
+    pool: &AnyPool,
+    sha256: &str,
+) -> Result<Option<(String, Vec<u8>)>, RegistryError> {
+    let known =
+        sqlx::query("SELECT 1 AS one FROM declarations WHERE sha256 = $1 OR process_sha256 = $2")
+            .bind(sha256)
+            .bind(sha256)
+            .fetch_optional(pool)
+            .await?
+            .is_some();
+    if known {
+        blob(pool, sha256).await
+    } else {
+        Ok(None)
+    }
+}
+
+/// An organisation's kind (`manufacturer`, `assessor`, `operator`) by id.
+pub async fn organisation_kind(pool: &AnyPool, id: &str) -> Result<Option<String>, RegistryError> {
+    let row = sqlx::query("SELECT kind FROM organisations WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    row.map(|r| get_str(&r, "kind")).transpose()
+}

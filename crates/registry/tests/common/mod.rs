@@ -94,8 +94,15 @@ pub struct Fixture {
     pub lab_key_id: String,
 }
 
-pub async fn open(place: &Place, catalog: Arc<Catalog>, config: RegistryConfig, at: Timestamp) -> Registry {
-    Registry::open(place.db().await, catalog, issuer(), config, at).await.unwrap()
+pub async fn open(
+    place: &Place,
+    catalog: Arc<Catalog>,
+    config: RegistryConfig,
+    at: Timestamp,
+) -> Registry {
+    Registry::open(place.db().await, catalog, issuer(), config, at)
+        .await
+        .unwrap()
 }
 
 pub fn config() -> RegistryConfig {
@@ -109,16 +116,37 @@ impl Fixture {
     pub async fn new(on: On) -> Self {
         let place = Place::new(on).await;
         let registry = open(&place, catalog(), config(), now()).await;
-        let token = registry.bootstrap("Example Scheme").await.unwrap().expect("first bootstrap makes an operator");
-        assert!(registry.bootstrap("Again").await.unwrap().is_none(), "bootstrap works once");
+        let token = registry
+            .bootstrap("Example Scheme")
+            .await
+            .unwrap()
+            .expect("first bootstrap makes an operator");
+        assert!(
+            registry.bootstrap("Again").await.unwrap().is_none(),
+            "bootstrap works once"
+        );
         let operator = registry.authenticate(&token).await.unwrap();
-        let acme = Self::account(&registry, &operator, "Acme Devices Ltd", Role::Manufacturer).await;
-        let lullen = Self::account(&registry, &operator, "Lullen Home B.V.", Role::Manufacturer).await;
-        let lab = Self::account(&registry, &operator, "Noordlicht Security Lab B.V.", Role::Assessor).await;
+        let acme =
+            Self::account(&registry, &operator, "Acme Devices Ltd", Role::Manufacturer).await;
+        let lullen =
+            Self::account(&registry, &operator, "Lullen Home B.V.", Role::Manufacturer).await;
+        let lab = Self::account(
+            &registry,
+            &operator,
+            "Noordlicht Security Lab B.V.",
+            Role::Assessor,
+        )
+        .await;
         let lab_key = KeyPair::from_seed(&[42; 32]);
         let public = base64_url(lab_key.public().as_bytes());
         let lab_key_id = registry
-            .register_key(&operator, &lab.organisation_id, "Noordlicht lab key 1", &public, now())
+            .register_key(
+                &operator,
+                &lab.organisation_id,
+                "Noordlicht lab key 1",
+                &public,
+                now(),
+            )
             .await
             .unwrap();
         Self {
@@ -134,9 +162,20 @@ impl Fixture {
         }
     }
 
-    pub async fn account(registry: &Registry, operator: &Account, org: &str, role: Role) -> Account {
-        let id = registry.create_organisation(operator, org, role, Some("security@example.test")).await.unwrap();
-        let token = registry.create_account(operator, &id, &format!("{org} account"), role).await.unwrap();
+    pub async fn account(
+        registry: &Registry,
+        operator: &Account,
+        org: &str,
+        role: Role,
+    ) -> Account {
+        let id = registry
+            .create_organisation(operator, org, role, Some("security@example.test"))
+            .await
+            .unwrap();
+        let token = registry
+            .create_account(operator, &id, &format!("{org} account"), role)
+            .await
+            .unwrap();
         registry.authenticate(&token).await.unwrap()
     }
 
@@ -147,9 +186,20 @@ impl Fixture {
         let dir = Path::new(declaration).parent().unwrap();
         let doc: toml::Value = toml::from_str(&text).unwrap();
         for e in doc["evidence"].as_array().unwrap() {
-            let Some(path) = e.get("path").and_then(|p| p.as_str()) else { continue };
+            let Some(path) = e.get("path").and_then(|p| p.as_str()) else {
+                continue;
+            };
             let bytes = std::fs::read(examples().join(dir).join(path)).unwrap();
-            let digest = self.registry.put_blob(&self.acme, bytes, "application/octet-stream", e["sha256"].as_str()).await.unwrap();
+            let digest = self
+                .registry
+                .put_blob(
+                    &self.acme,
+                    bytes,
+                    "application/octet-stream",
+                    e["sha256"].as_str(),
+                )
+                .await
+                .unwrap();
             if attest && e["producer"].as_str() == Some("assessor") {
                 let statement = EvidenceStatement::new(
                     path,
@@ -157,12 +207,20 @@ impl Fixture {
                     EvidencePredicate {
                         assessor: e["assessor"].as_str().unwrap().to_owned(),
                         kind: e["kind"].as_str().unwrap().to_owned(),
-                        provisions: e["provisions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_owned()).collect(),
+                        provisions: e["provisions"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|p| p.as_str().unwrap().to_owned())
+                            .collect(),
                         date: e["date"].as_str().unwrap().to_owned(),
                     },
                 );
                 let envelope = serde_json::to_vec(&statement.sign(&self.lab_key)).unwrap();
-                self.registry.attest(&self.lab, &envelope, now()).await.unwrap();
+                self.registry
+                    .attest(&self.lab, &envelope, now())
+                    .await
+                    .unwrap();
             }
         }
     }
@@ -181,7 +239,10 @@ pub fn base64_url(bytes: &[u8]) -> String {
 
 /// The smart plug's declaration with its process declaration, ready to submit.
 pub fn smart_plug() -> (String, String) {
-    (example("smart-plug/declaration.toml"), example("acme-process.toml"))
+    (
+        example("smart-plug/declaration.toml"),
+        example("acme-process.toml"),
+    )
 }
 
 impl Fixture {
