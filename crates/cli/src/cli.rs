@@ -53,11 +53,269 @@ pub enum Command {
     /// Exit codes: 0 genuine and in date; 10 signature does not match (altered or forged);
     /// 11 unknown key; 12 key not valid for issuing at signing time; 13 expired; 14 not yet
     /// valid; 15 malformed; 16 signed payload is not a label; 17 unreadable image or no QR code;
-    /// 18 only a registry link (check it online); 2 usage error.
+    /// 18 only a registry link (check it online); 19 genuine but suspended, revoked, expired
+    /// or superseded (with --online); 3 the registry could not be reached; 2 usage error.
     Verify(VerifyArgs),
     /// Measure performance (see README, Performance).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Run a registry: the API, the transparency log, the label lifecycle.
+    ///
+    /// Data lives in --data (SQLite database, issuer key, operator token) unless --database
+    /// names a PostgreSQL server. `--demo` seeds an empty registry with the example products,
+    /// their labels and some history. Stops cleanly on Ctrl-C or SIGTERM.
+    Serve(ServeArgs),
+    /// Submit a declaration and its evidence files to a registry and get its label.
+    Submit(SubmitArgs),
+    /// Sign an attestation over an evidence file with an assessor key and register it.
+    Attest(AttestArgs),
+    /// Check a registry's transparency log as an auditor: signatures, tiles, consistency.
+    #[command(subcommand)]
+    Log(LogCommand),
+    /// Back up and restore a registry's storage.
+    #[command(subcommand)]
+    Registry(RegistryCommand),
+    /// The scheme operator's actions on a running registry.
+    #[command(subcommand)]
+    Operator(OperatorCommand),
+}
+
+/// Where a registry keeps its data.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StorageArgs {
+    /// Data directory: SQLite database, issuer key, operator token.
+    #[arg(
+        long,
+        env = "IOTLABEL_DATA",
+        value_name = "DIR",
+        default_value = "iotlabel-data"
+    )]
+    pub data: PathBuf,
+    /// PostgreSQL URL (postgres://user:password@host/db) instead of SQLite in --data.
+    #[arg(long, env = "IOTLABEL_DATABASE", value_name = "URL")]
+    pub database: Option<String>,
+}
+
+/// `iotlabel serve` arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Storage.
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// Configuration file (TOML with [registry] and [server] tables; see docs/registry.md).
+    /// Environment variables IOTLABEL_REGISTRY__<KEY> and IOTLABEL_SERVER__<KEY> override it.
+    #[arg(long, env = "IOTLABEL_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on (overrides the configuration).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Public base URL that QR codes and links use (overrides the configuration).
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Seed an empty registry with the example products, labels and history. Without --data it
+    /// uses a fresh temporary directory.
+    #[arg(long)]
+    pub demo: bool,
+    /// The example declarations the demo uses.
+    #[arg(long, value_name = "DIR", requires = "demo")]
+    pub examples: Option<PathBuf>,
+    /// Log format.
+    #[arg(long, value_enum, default_value_t)]
+    pub log_format: LogFormat,
+}
+
+/// Log output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum LogFormat {
+    /// Readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// A registry to talk to.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RemoteArgs {
+    /// Registry base URL.
+    #[arg(long, env = "IOTLABEL_REGISTRY", value_name = "URL")]
+    pub registry: String,
+    /// API token (prefer the environment variable: command lines are visible to other users).
+    #[arg(
+        long,
+        env = "IOTLABEL_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+}
+
+/// `iotlabel submit` arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SubmitArgs {
+    /// The declaration (TOML, or JSON with a .json extension). Evidence files it names by path
+    /// are uploaded first.
+    pub file: PathBuf,
+    /// The process declaration it references (default: the path in its [process] table).
+    #[arg(long, value_name = "FILE")]
+    pub process: Option<PathBuf>,
+    /// The registry.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `iotlabel attest` arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AttestArgs {
+    /// The evidence file (as the manufacturer's declaration lists it).
+    pub evidence: PathBuf,
+    /// The assessor organisation, as registered.
+    #[arg(long)]
+    pub assessor: String,
+    /// Evidence kind (sbom, firmware-analysis, network-test, lab-report, ...).
+    #[arg(long)]
+    pub kind: String,
+    /// Provisions the evidence covers (comma-separated ids, e.g. 5.1-1,5.3-2).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub provisions: Vec<String>,
+    /// Date of the work (YYYY-MM-DD; default today).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// The assessor's private key (registered with the registry by the operator).
+    #[arg(long, value_name = "KEYFILE")]
+    pub key: PathBuf,
+    /// Passphrase environment variable, for an encrypted key.
+    #[arg(long, value_name = "VAR")]
+    pub passphrase_env: Option<String>,
+    /// The registry.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+/// `iotlabel log ...`
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Fetch the log's checkpoint and tiles, recompute the tree, check the signature, the
+    /// entries and consistency with the checkpoint seen last time (kept in --state).
+    ///
+    /// Exit codes: 0 consistent; 20 the log forked or was rewritten (it contradicts a
+    /// checkpoint you saw); 21 bad signature or entries that do not match their hashes;
+    /// 3 the registry could not be reached.
+    Verify {
+        /// Registry base URL.
+        #[arg(long, env = "IOTLABEL_REGISTRY", value_name = "URL")]
+        registry: String,
+        /// File remembering the log key and the last verified checkpoint (created on first use).
+        #[arg(long, value_name = "FILE")]
+        state: Option<PathBuf>,
+        /// The log's verifier key (C2SP vkey), to pin instead of trusting the first answer.
+        #[arg(long, value_name = "VKEY")]
+        key: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+}
+
+/// `iotlabel registry ...`
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// Write a consistent backup (JSON lines) of the whole registry, also while it serves.
+    Backup {
+        /// Storage.
+        #[command(flatten)]
+        storage: StorageArgs,
+        /// The backup file.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Restore a backup into an empty data directory or database (SQLite or PostgreSQL).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Storage.
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+}
+
+/// `iotlabel operator ...`
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// Create an organisation with its first account; prints the account's token once.
+    Organisation {
+        /// Legal name (manufacturers: as their declarations write it).
+        name: String,
+        /// What it is.
+        #[arg(long, value_enum)]
+        kind: OrganisationKind,
+        /// Security contact (mailbox or URL), where vulnerability reports go.
+        #[arg(long)]
+        contact: Option<String>,
+        /// The registry.
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
+    /// Register an assessor organisation's public key (a .pub or .key file).
+    Key {
+        /// The assessor organisation's id.
+        organisation: String,
+        /// The key file.
+        file: PathBuf,
+        /// A name for the key.
+        #[arg(long)]
+        name: String,
+        /// The registry.
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
+    /// Retire a key (e.g. stolen): attestations signed with it are refused from now on.
+    RetireKey {
+        /// Key id.
+        key: String,
+        /// The registry.
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
+    /// Suspend, reinstate or revoke a label, with a public reason.
+    Status {
+        /// Label id.
+        label: String,
+        /// What to do.
+        #[arg(value_enum)]
+        action: StatusAction,
+        /// Why (shown on the label's record and logged).
+        #[arg(long)]
+        reason: String,
+        /// The registry.
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
+}
+
+/// Organisation kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OrganisationKind {
+    /// Makes products and submits declarations.
+    Manufacturer,
+    /// Tests products and attests evidence.
+    Assessor,
+    /// Runs the scheme.
+    Operator,
+}
+
+/// Lifecycle actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusAction {
+    /// Withdraw for now.
+    Suspend,
+    /// Bring a suspended label back.
+    Reinstate,
+    /// Withdraw for good.
+    Revoke,
 }
 
 /// `iotlabel keys ...`
@@ -178,6 +436,10 @@ pub struct VerifyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Also ask this registry for the label's current status (a signed status token, checked
+    /// with the same trust file). Exit code 19 when the label is genuine but not active.
+    #[arg(long, value_name = "URL")]
+    pub online: Option<String>,
 }
 
 /// `iotlabel bench ...`

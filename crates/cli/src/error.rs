@@ -69,6 +69,26 @@ pub enum CliError {
     /// The command already printed its own report (e.g. JSON errors) and only fails.
     #[error("")]
     Reported,
+    /// A registry refused a request or could not be reached.
+    #[error("{0}")]
+    Remote(String),
+    /// The registry's own storage failed or is inconsistent.
+    #[error("{0}")]
+    Registry(#[from] iotlabel_registry::RegistryError),
+    /// The log contradicts a checkpoint seen before: it forked or was rewritten.
+    #[error("{0}")]
+    LogFork(String),
+    /// The log's signature or entries do not check out.
+    #[error("{0}")]
+    LogInvalid(String),
+    /// A genuine label that is not active.
+    #[error("the label is genuine but {status}: {reason}")]
+    NotActive {
+        /// Its status.
+        status: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl CliError {
@@ -90,6 +110,15 @@ impl CliError {
             CliError::Write { .. } | CliError::Json(_) | CliError::BelowMinLevel { .. } => {
                 ExitCode::from(1)
             }
+            CliError::Remote(_) => ExitCode::from(3),
+            CliError::Registry(iotlabel_registry::RegistryError::Tampered(_)) => ExitCode::from(21),
+            CliError::Registry(iotlabel_registry::RegistryError::Config(_)) => {
+                ExitCode::from(EXIT_INVALID_INPUT)
+            }
+            CliError::Registry(_) => ExitCode::from(1),
+            CliError::LogFork(_) => ExitCode::from(20),
+            CliError::LogInvalid(_) => ExitCode::from(21),
+            CliError::NotActive { .. } => ExitCode::from(19),
         }
     }
 }

@@ -364,11 +364,18 @@ pub fn verify(args: VerifyArgs) -> Result<(), CliError> {
                         "Valid",
                         &format!("from {} until {}", c.not_before, c.expires),
                     );
-                    out.field("Live status", &format!("{}/L/{} (printed labels cannot show suspension or revocation: check online)", c.registry, c.label_id));
+                    if args.online.is_none() {
+                        out.field("Live status", &format!("{}/L/{} (printed labels cannot show suspension or revocation: check online)", c.registry, c.label_id));
+                    }
                     out.field("Signed statement", v.encoding);
                 }
             }
-            Ok(())
+            match &args.online {
+                Some(url) => {
+                    check_online(url, c.label_id.as_str(), &trust, now, args.format, &mut out)
+                }
+                None => Ok(()),
+            }
         }
         Outcome::Failed(e) => {
             if args.format == Format::Json {
@@ -383,8 +390,13 @@ pub fn verify(args: VerifyArgs) -> Result<(), CliError> {
                 .and_then(|s| s.parse::<iotlabel_label::LabelId>().ok());
             let message = format!(
                 "The QR code leads to {url}{}: that is the label's registry record, not a signed statement; check it online.",
-                id.map(|i| format!(" (label {i})")).unwrap_or_default()
+                id.as_ref()
+                    .map(|i| format!(" (label {i})"))
+                    .unwrap_or_default()
             );
+            if let (Some(registry), Some(id)) = (&args.online, &id) {
+                return check_online(registry, id.as_str(), &trust, now, args.format, &mut out);
+            }
             if args.format == Format::Json {
                 out.json(&json!({ "genuine": null, "url": url, "summary": message }))?;
             } else {
@@ -392,5 +404,47 @@ pub fn verify(args: VerifyArgs) -> Result<(), CliError> {
             }
             Err(CliError::LinkOnly)
         }
+    }
+}
+
+/// Asks the registry for a signed status token and checks it with the same trust file: a
+/// genuine label can still have been suspended or revoked since it was printed.
+fn check_online(
+    registry: &str,
+    label_id: &str,
+    trust: &TrustFile,
+    now: Timestamp,
+    format: Format,
+    out: &mut Out,
+) -> Result<(), CliError> {
+    let client = crate::client::RegistryClient::new(registry, None)?;
+    let token = client.get_bytes(&format!("/api/v1/labels/{label_id}/status-token"))?;
+    let claims = iotlabel_label::status::verify_status(&token, trust, now).map_err(|e| {
+        CliError::Remote(format!(
+            "the registry's status token for {label_id} does not verify: {e}"
+        ))
+    })?;
+    let reason = claims.reason.clone().unwrap_or_default();
+    match format {
+        Format::Json => out.json(&json!({
+            "online": { "label": claims.label_id, "status": claims.status, "reason": claims.reason,
+                        "checked_at": claims.checked_at.to_string(), "valid_until": claims.valid_until.to_string(), "log_size": claims.log_size }
+        }))?,
+        Format::Text => {
+            let text = if claims.status == "active" {
+                format!("active (signed status checked at {}, valid until {})", claims.checked_at, claims.valid_until)
+            } else {
+                format!("{}: {reason} (signed status checked at {})", claims.status.to_uppercase(), claims.checked_at)
+            };
+            out.field("Live status", &text);
+        }
+    }
+    if claims.status == "active" {
+        Ok(())
+    } else {
+        Err(CliError::NotActive {
+            status: claims.status,
+            reason,
+        })
     }
 }

@@ -4,11 +4,15 @@ mod assess_cmd;
 mod bench_cmd;
 mod catalog_cmd;
 mod cli;
+mod client;
+mod demo;
 mod error;
 mod export;
 mod keys_cmd;
 mod label_cmd;
 mod output;
+mod remote_cmd;
+mod serve_cmd;
 
 use std::process::ExitCode;
 
@@ -38,6 +42,16 @@ fn main() -> ExitCode {
         Command::Assess(args) => {
             catalog_cmd::load(cli.catalog.as_deref()).and_then(|c| assess_cmd::assess(&c, args))
         }
+        Command::Serve(args) => {
+            catalog_cmd::load(cli.catalog.as_deref()).and_then(|c| serve_cmd::serve(c, args))
+        }
+        Command::Submit(args) => {
+            catalog_cmd::load(cli.catalog.as_deref()).and_then(|c| remote_cmd::submit(&c, args))
+        }
+        Command::Attest(args) => remote_cmd::attest(args),
+        Command::Log(command) => remote_cmd::log(command),
+        Command::Registry(command) => serve_cmd::registry(command),
+        Command::Operator(command) => remote_cmd::operator(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

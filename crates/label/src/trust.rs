@@ -55,8 +55,11 @@ pub struct TrustedKey {
 }
 
 impl TrustedKey {
-    /// A trust entry for a public key, valid from `from`.
+    /// A trust entry for a public key, valid from `from` (truncated to the second: signed
+    /// statements carry whole seconds, and a key made at 10:00:00.6 must cover a label issued
+    /// in that same second).
     pub fn new(public: &VerifyingKey, name: &str, role: Role, from: Timestamp) -> Self {
+        let from = Timestamp::from_second(from.as_second()).unwrap_or(from);
         Self {
             id: key_id(public),
             name: name.to_owned(),

@@ -93,10 +93,11 @@ impl Log {
     /// stored checkpoint (refusing to start on a mismatch) and starts the sequencer.
     pub async fn start(
         db: Db,
-        origin: String,
         key: Arc<KeyPair>,
         config: &RegistryConfig,
     ) -> Result<Self, RegistryError> {
+        let lock = take_writer_lock(&db).await?;
+        let origin = resolve_origin(&db, config).await?;
         Checkpoint::new(&origin, 0, [0; 32])
             .validate()
             .map_err(|e| {
@@ -105,7 +106,6 @@ impl Log {
         let signer = Signer::new(&origin, key.signing_key().clone()).map_err(|e| {
             RegistryError::Config(format!("the log origin `{origin}` cannot name a key: {e}"))
         })?;
-        let lock = take_writer_lock(&db).await?;
         let tree = rebuild(&db).await?;
         let stored = store::checkpoints(&db.pool).await?;
         check_against_checkpoints(&tree, &stored)?;
@@ -523,6 +523,26 @@ async fn rebuild(db: &Db) -> Result<Tree, RegistryError> {
         )));
     }
     Ok(tree)
+}
+
+/// The log's origin: fixed at the first start (from the configuration) and read back ever
+/// after, because it names the log in every checkpoint that auditors keep. A configured origin
+/// that differs from the recorded one is an error, not a silent rename.
+async fn resolve_origin(db: &Db, config: &RegistryConfig) -> Result<String, RegistryError> {
+    const KEY: &str = "log_origin";
+    match store::setting(&db.pool, KEY).await? {
+        Some(recorded) => match &config.log_origin {
+            Some(configured) if *configured != recorded => Err(RegistryError::Config(format!(
+                "log_origin is configured as `{configured}` but this log was created as `{recorded}`; a log's origin never changes (remove the setting to keep `{recorded}`)"
+            ))),
+            _ => Ok(recorded),
+        },
+        None => {
+            let origin = config.origin();
+            store::init_setting(&db.pool, KEY, &origin).await?;
+            Ok(origin)
+        }
+    }
 }
 
 /// Every stored checkpoint must be a root of the rebuilt tree.

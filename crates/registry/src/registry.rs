@@ -107,7 +107,7 @@ impl Registry {
         config: RegistryConfig,
         now: Timestamp,
     ) -> Result<Self, RegistryError> {
-        let log = Log::start(db.clone(), config.origin(), issuer.clone(), &config).await?;
+        let log = Log::start(db.clone(), issuer.clone(), &config).await?;
         let registry = Self {
             db,
             log,
@@ -128,7 +128,7 @@ impl Registry {
         let e = Entry::KeyAdded {
             key: self.issuer.id().to_owned(),
             role: "issuer".into(),
-            name: format!("{} issuer", self.config.origin()),
+            name: format!("{} issuer", self.log.origin()),
             public_key: public.clone(),
             at: now_secs(now),
         };
@@ -139,7 +139,7 @@ impl Registry {
                     id: self.issuer.id().to_owned(),
                     role: "issuer".into(),
                     organisation_id: None,
-                    name: format!("{} issuer", self.config.origin()),
+                    name: format!("{} issuer", self.log.origin()),
                     public_key: public,
                     valid_from: now_secs(now),
                     entry: 0,

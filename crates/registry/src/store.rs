@@ -987,7 +987,27 @@ pub const TABLES: &[&str] = &[
     "log_entries",
     "checkpoints",
     "catalog_versions",
+    "settings",
 ];
+
+/// A setting's value.
+pub async fn setting(pool: &AnyPool, key: &str) -> Result<Option<String>, RegistryError> {
+    let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(pool)
+        .await?;
+    row.map(|r| get_str(&r, "value")).transpose()
+}
+
+/// Records a setting once (an existing value is kept).
+pub async fn init_setting(pool: &AnyPool, key: &str, value: &str) -> Result<(), RegistryError> {
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        .bind(key)
+        .bind(value)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
 
 /// Every label of a product, newest first.
 pub async fn labels_of_product(

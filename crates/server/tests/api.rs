@@ -38,6 +38,7 @@ fn examples() -> PathBuf {
 
 impl Server {
     async fn start(postgres: bool, server: ServerConfig) -> Self {
+        iotlabel_testkit::install_tls();
         let place = if postgres {
             Place::Pg(PostgresDatabase::create().await)
         } else {

@@ -179,3 +179,9 @@ impl PostgresDatabase {
         }
     }
 }
+
+/// Installs the TLS crypto provider HTTP clients need (the workspace builds reqwest without a
+/// default one; the `iotlabel` binary installs ring the same way). Call before making clients.
+pub fn install_tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

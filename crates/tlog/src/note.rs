@@ -299,10 +299,9 @@ impl VerifierKey {
     /// Parses `<name>+<hex key ID>+<base64(0x01 || public key)>`; the key ID must be the one
     /// derived from the name and key.
     pub fn parse(vkey: &str) -> Result<Self, NoteError> {
-        let mut parts = vkey.split('+');
-        let (Some(name), Some(id), Some(key), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        // Names cannot contain '+', but standard base64 can: split off two fields only.
+        let mut parts = vkey.splitn(3, '+');
+        let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(NoteError::BadVerifierKey("expected name+id+key"));
         };
         if !valid_name(name) {

@@ -400,3 +400,15 @@ fn malformed_checkpoint_bodies() {
         0
     );
 }
+
+/// Standard base64 uses `+`: a verifier key whose key part contains one must still parse
+/// (the name cannot contain `+`, so only the first two separate fields).
+#[test]
+fn verifier_keys_with_plus_in_the_base64_parse() {
+    let text = (0u8..=255)
+        .map(|seed| signer("example.com/log", seed).verifier().to_string())
+        .find(|v| v.splitn(3, '+').nth(2).is_some_and(|k| k.contains('+')))
+        .expect("some seed gives a key with + in its base64");
+    let parsed = VerifierKey::parse(&text).unwrap();
+    assert_eq!(parsed.to_string(), text);
+}
