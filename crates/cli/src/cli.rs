@@ -458,6 +458,24 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Append entries to a fresh transparency log from many concurrent writers, each append
+    /// acknowledged only once durable (SQLite with synchronous=FULL, or PostgreSQL), and report
+    /// the rate and latency.
+    Log {
+        /// How many entries.
+        #[arg(long, default_value_t = 50_000)]
+        count: usize,
+        /// Concurrent writers (requests in flight).
+        #[arg(long, default_value_t = 256)]
+        writers: usize,
+        /// Bytes per entry (a label-issued entry is about 600).
+        #[arg(long, default_value_t = 600)]
+        entry_bytes: usize,
+        /// A PostgreSQL URL to measure against (its database must be empty and is written
+        /// to); default: SQLite in a temporary directory.
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
+    },
 }
 
 /// `iotlabel declaration ...`

@@ -46,7 +46,7 @@ fn load_config(path: Option<&Path>) -> Result<FileConfig, CliError> {
         .map_err(|e| CliError::Usage(format!("configuration: {e}")))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

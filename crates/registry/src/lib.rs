@@ -13,6 +13,7 @@ pub mod db;
 pub mod entry;
 pub mod error;
 pub mod ids;
+pub mod label_cache;
 pub mod log;
 pub mod model;
 pub mod registry;

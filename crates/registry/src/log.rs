@@ -13,6 +13,7 @@
 
 use std::fs::File;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -74,6 +75,9 @@ struct Shared {
     key: Arc<KeyPair>,
     tree: RwLock<Tree>,
     published: RwLock<Arc<Published>>,
+    /// Batches committed since start: anything read from the database before this moved may
+    /// be out of date.
+    commits: AtomicU64,
 }
 
 /// The transparency log.
@@ -135,6 +139,7 @@ impl Log {
             key,
             tree: RwLock::new(tree),
             published: RwLock::new(Arc::new(published)),
+            commits: AtomicU64::new(0),
         });
         let (jobs, queue) = mpsc::channel(config.batch_max.max(1) * 4);
         let sequencer = Sequencer {
@@ -175,6 +180,13 @@ impl Log {
         if self.jobs.send(Job::Shutdown(done)).await.is_ok() {
             let _ = wait.await;
         }
+    }
+
+    /// How many batches have been committed since start. Every change to registry state is
+    /// committed by the sequencer, so a value read from the database while this stayed the
+    /// same is still current: [`crate::registry::Registry::label`] caches on it.
+    pub fn generation(&self) -> u64 {
+        self.shared.commits.load(Ordering::Acquire)
     }
 
     /// The log's origin line.
@@ -357,6 +369,7 @@ impl Sequencer {
                 pending.push(Pending { reply, outcome });
             }
             tx.commit().await?;
+            self.shared.commits.fetch_add(1, Ordering::Release);
             Ok::<(), RegistryError>(())
         }
         .await;

@@ -26,6 +26,7 @@ use crate::db::Db;
 use crate::entry::Entry;
 use crate::error::RegistryError;
 use crate::ids::{product_id, version_id};
+use crate::label_cache::LabelCache;
 use crate::log::{Append, Log, NewEntry};
 use crate::model::{Account, LabelRecord, LabelStatus, Role};
 use crate::store::{self, LabelQuery, Write};
@@ -42,6 +43,8 @@ pub struct Registry {
     pub issuer: Arc<KeyPair>,
     /// Settings.
     pub config: RegistryConfig,
+    /// Recently read label records (see [`LabelCache`]).
+    labels: Arc<LabelCache>,
 }
 
 /// What a submission produced.
@@ -114,6 +117,7 @@ impl Registry {
             catalog,
             issuer,
             config,
+            labels: Arc::new(LabelCache::default()),
         };
         registry.register_issuer_key(now).await?;
         registry.record_catalog(now).await?;
@@ -1187,11 +1191,18 @@ impl Registry {
         store::search_labels(&self.db.pool, q).await
     }
 
-    /// A label.
+    /// A label, as of the last committed change (served from memory when nothing was committed
+    /// since it was last read).
     pub async fn label(&self, id: &str) -> Result<LabelRecord, RegistryError> {
-        store::label(&self.db.pool, id)
+        let generation = self.log.generation();
+        if let Some(record) = self.labels.get(id, generation) {
+            return Ok((*record).clone());
+        }
+        let record = store::label(&self.db.pool, id)
             .await?
-            .ok_or_else(|| RegistryError::NotFound(format!("label {id}")))
+            .ok_or_else(|| RegistryError::NotFound(format!("label {id}")))?;
+        self.labels.put(Arc::new(record.clone()), generation);
+        Ok(record)
     }
 }
 
