@@ -41,6 +41,14 @@ pub enum Command {
     /// Exit code 0 when the level reached is at least --min-level, 1 when below, 2 when the
     /// declaration is invalid: it can gate a manufacturer's CI.
     Assess(AssessArgs),
+    /// Check an SBOM against vulnerability advisories, offline: findings per component with
+    /// the range event that decided, known exploitation (CISA KEV) and the manufacturer's VEX.
+    ///
+    /// Exit code 0 when no finding is open (none, or all declared not affected or fixed by
+    /// VEX), 1 when findings are open (affected or under investigation), 2 when an input is
+    /// invalid or unreadable: it can gate a manufacturer's CI.
+    #[command(subcommand)]
+    Sbom(SbomCommand),
     /// Make, show and rotate the Ed25519 keys that sign labels.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -78,6 +86,25 @@ pub enum Command {
     /// The scheme operator's actions on a running registry.
     #[command(subcommand)]
     Operator(OperatorCommand),
+    /// Feed vulnerability advisories to a registry (the scheme operator).
+    #[command(subcommand)]
+    Advisories(AdvisoriesCommand),
+}
+
+/// `iotlabel advisories ...`
+#[derive(Debug, Subcommand)]
+pub enum AdvisoriesCommand {
+    /// Import OSV records (JSON or YAML files, directories of them, zip dumps as OSV publishes
+    /// them) and CSAF 2.0 advisories into a registry, which finds the labelled products they
+    /// affect at once. Importing the same document again changes nothing.
+    Import {
+        /// Files, directories or zip dumps.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// The registry (an operator token).
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
 }
 
 /// Where a registry keeps its data.
@@ -502,6 +529,53 @@ pub enum DeclarationCommand {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+}
+
+/// `iotlabel sbom ...`
+#[derive(Debug, Subcommand)]
+pub enum SbomCommand {
+    /// Check an SBOM (CycloneDX JSON or XML, SPDX 2 JSON, SPDX 3 JSON-LD) against advisories,
+    /// like osv-scanner's offline mode.
+    ///
+    /// Exit code 0 when no finding is open, 1 when findings are open (affected or under
+    /// investigation), 2 when an input is invalid or unreadable.
+    Check(SbomCheckArgs),
+}
+
+/// `iotlabel sbom check` arguments.
+#[derive(Debug, Args)]
+pub struct SbomCheckArgs {
+    /// The SBOM.
+    pub sbom: PathBuf,
+    /// Advisories: OSV records (JSON or YAML files, directories of them, zip dumps such as
+    /// osv.dev's all.zip) and CSAF 2.0 JSON documents. Repeatable.
+    #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+    pub advisories: Vec<PathBuf>,
+    /// The CISA Known Exploited Vulnerabilities catalogue (JSON), to flag exploited findings.
+    #[arg(long, value_name = "FILE")]
+    pub kev: Option<PathBuf>,
+    /// The manufacturer's VEX: CycloneDX VEX, OpenVEX or CSAF VEX. Repeatable; when several
+    /// statements apply to a finding, the last one given decides.
+    #[arg(long, value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: SbomFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Report formats of `sbom check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SbomFormat {
+    /// Findings grouped by component, known exploited first, each with why it matched.
+    #[default]
+    Text,
+    /// The full report (shape documented on `iotlabel_match::Report`).
+    Json,
+    /// A CycloneDX 1.6 VEX document.
+    CyclonedxVex,
 }
 
 /// Report formats of `assess`.

@@ -118,6 +118,23 @@ impl RegistryClient {
         r.json().or_else(|_| Ok(Value::Null))
     }
 
+    /// POST bytes of the given media type, returning JSON.
+    pub fn post_bytes(
+        &self,
+        path: &str,
+        body: Vec<u8>,
+        media_type: &str,
+    ) -> Result<Value, CliError> {
+        let r = self.send(
+            self.http
+                .post(self.url(path))
+                .header("content-type", media_type)
+                .body(body),
+            &format!("POST {path}"),
+        )?;
+        r.json().or_else(|_| Ok(Value::Null))
+    }
+
     /// PUT bytes.
     pub fn put_bytes(&self, path: &str, body: Vec<u8>) -> Result<Value, CliError> {
         let r = self.send(

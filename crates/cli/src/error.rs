@@ -81,6 +81,12 @@ pub enum CliError {
     /// The log's signature or entries do not check out.
     #[error("{0}")]
     LogInvalid(String),
+    /// An SBOM check could not read its inputs.
+    #[error("{0}")]
+    Match(#[from] iotlabel_match::MatchError),
+    /// An SBOM check found open findings (affected or under investigation).
+    #[error("{0} open finding(s): affected or under investigation")]
+    OpenFindings(usize),
     /// A genuine label that is not active.
     #[error("the label is genuine but {status}: {reason}")]
     NotActive {
@@ -119,6 +125,12 @@ impl CliError {
             CliError::LogFork(_) => ExitCode::from(20),
             CliError::LogInvalid(_) => ExitCode::from(21),
             CliError::NotActive { .. } => ExitCode::from(19),
+            CliError::Match(
+                iotlabel_match::MatchError::Json(_)
+                | iotlabel_match::MatchError::UnknownProductVersion(_),
+            )
+            | CliError::OpenFindings(_) => ExitCode::from(1),
+            CliError::Match(_) => ExitCode::from(EXIT_INVALID_INPUT),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The `iotlabel` command: a thin shell over the iotlabel libraries.
 
+mod advisories_cmd;
 mod assess_cmd;
 mod bench_cmd;
 mod catalog_cmd;
@@ -12,6 +13,7 @@ mod keys_cmd;
 mod label_cmd;
 mod output;
 mod remote_cmd;
+mod sbom_cmd;
 mod serve_cmd;
 
 use std::process::ExitCode;
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         Command::Catalog(command) => catalog_cmd::run(cli.catalog.as_deref(), command),
         Command::Declaration(command) => catalog_cmd::load(cli.catalog.as_deref())
             .and_then(|c| assess_cmd::declaration(&c, command)),
+        Command::Sbom(command) => sbom_cmd::run(command),
         Command::Keys(command) => keys_cmd::run(command),
         Command::Label(command) => {
             catalog_cmd::load(cli.catalog.as_deref()).and_then(|c| label_cmd::run(&c, command))
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
         Command::Log(command) => remote_cmd::log(command),
         Command::Registry(command) => serve_cmd::registry(command),
         Command::Operator(command) => remote_cmd::operator(command),
+        Command::Advisories(command) => advisories_cmd::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -638,3 +638,142 @@ fn sigkill_under_load_loses_nothing_acknowledged_and_never_forks() {
     }
     served.stop();
 }
+
+#[test]
+fn advisories_import_finds_labelled_products_and_kev_flags_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let served = Served::start(&data);
+    let base = served.base.clone();
+    let operator = served.operator();
+    let acme = organisation(&base, &operator, "Acme Devices Ltd", "manufacturer");
+    let plug = examples().join("smart-plug/declaration.toml");
+    let (code, out, err) = iotlabel(
+        &[
+            "submit",
+            plug.to_str().unwrap(),
+            "--registry",
+            &base,
+            "--format",
+            "json",
+        ],
+        Some(&acme),
+    );
+    assert_eq!(code, 0, "{err}");
+    let id = serde_json::from_str::<Value>(&out).unwrap()["label"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let http = reqwest::blocking::Client::new();
+
+    // The manufacturer registers the product version's SBOM; a broken one is refused with a
+    // problem document and changes nothing.
+    let broken = http
+        .put(format!("{base}/api/v1/labels/{id}/sbom"))
+        .bearer_auth(&acme)
+        .body("{\"bomFormat\": \"CycloneDX\", \"components\": 7}")
+        .send()
+        .unwrap();
+    assert_eq!(broken.status(), 422);
+    assert_eq!(broken.headers()["content-type"], "application/problem+json");
+    let sbom =
+        std::fs::read(workspace_root().join("examples/monitoring/smart-plug.cdx.json")).unwrap();
+    let put = http
+        .put(format!("{base}/api/v1/labels/{id}/sbom"))
+        .bearer_auth(&acme)
+        .body(sbom)
+        .send()
+        .unwrap();
+    assert_eq!(put.status(), 200, "{}", put.text().unwrap());
+
+    // The operator imports a directory of real OSV records (sent as a zip dump).
+    let salt = iotlabel_testkit::shared_file("data/osv-pypi/vulns/salt");
+    let (code, out, err) = iotlabel(
+        &[
+            "advisories",
+            "import",
+            salt.to_str().unwrap(),
+            "--registry",
+            &base,
+        ],
+        Some(&operator),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("findings: "), "{out}");
+    assert!(!out.contains("findings: 0 new"), "{out}");
+    let (code, again, err) = iotlabel(
+        &[
+            "advisories",
+            "import",
+            salt.to_str().unwrap(),
+            "--registry",
+            &base,
+        ],
+        Some(&operator),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(again.contains("already imported"), "{again}");
+    // A manufacturer cannot import advisories.
+    let (code, _, err) = iotlabel(
+        &[
+            "advisories",
+            "import",
+            salt.to_str().unwrap(),
+            "--registry",
+            &base,
+        ],
+        Some(&acme),
+    );
+    assert_eq!(code, 3, "{err}");
+
+    let v: Value = http
+        .get(format!("{base}/api/v1/labels/{id}/vulnerabilities"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(v["open"].as_u64().unwrap() >= 1, "{v}");
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["vulnerability"] == "CVE-2020-11651"),
+        "{v}"
+    );
+
+    // The KEV catalogue lists CVE-2020-11651: the public label record shows the flag.
+    let kev = std::fs::read(iotlabel_testkit::shared_file(
+        "data/kev/known_exploited_vulnerabilities.json",
+    ))
+    .unwrap();
+    let put = http
+        .put(format!("{base}/api/v1/kev"))
+        .bearer_auth(&operator)
+        .body(kev)
+        .send()
+        .unwrap();
+    assert_eq!(put.status(), 200, "{}", put.text().unwrap());
+    let label: Value = http
+        .get(format!("{base}/api/v1/labels/{id}"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(label["status"], "active");
+    assert!(
+        label["exploited_vulnerability_flag"]["suspend_at"].is_string(),
+        "{label}"
+    );
+    let v: Value = http
+        .get(format!("{base}/api/v1/labels/{id}/vulnerabilities"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(
+        v["summary"].as_str().unwrap().contains("being exploited"),
+        "{v}"
+    );
+    served.stop();
+}

@@ -23,6 +23,15 @@ use crate::db::{Backend, Db};
 use crate::error::RegistryError;
 use crate::store::TABLES;
 
+/// Every table a backup holds, in an order that respects foreign keys: the registry's, then
+/// coordinated disclosure's (which refer to organisations and products).
+fn tables() -> impl Iterator<Item = &'static str> {
+    TABLES
+        .iter()
+        .chain(crate::disclosure_store::TABLES)
+        .copied()
+}
+
 /// The backup format's name, on its first line.
 pub const FORMAT: &str = "iotlabel-registry-backup";
 
@@ -128,7 +137,7 @@ pub async fn backup(db: &Db, out: &mut dyn std::io::Write) -> Result<Summary, Re
         log_size: u64::try_from(log_size).unwrap_or(0),
     };
     let mut total = 0u64;
-    for table in TABLES {
+    for table in tables() {
         let cols = columns(&mut tx, db.backend, table).await?;
         let names: Vec<&str> = cols.iter().map(|(n, _)| n.as_str()).collect();
         let sql = format!("SELECT {} FROM {table} ORDER BY 1", names.join(", "));
@@ -140,7 +149,7 @@ pub async fn backup(db: &Db, out: &mut dyn std::io::Write) -> Result<Summary, Re
             }
             writeln!(out, "{}", json!({ "table": table, "row": object })).map_err(io)?;
         }
-        summary.rows.insert((*table).to_owned(), rows.len() as u64);
+        summary.rows.insert(table.to_owned(), rows.len() as u64);
         total += rows.len() as u64;
     }
     tx.commit().await?;
@@ -155,7 +164,7 @@ pub async fn restore(db: &Db, input: &mut dyn BufRead) -> Result<Summary, Regist
     let bad =
         |line: usize, what: String| RegistryError::invalid(format!("backup line {line}: {what}"));
     let mut tx = db.pool.begin().await?;
-    for table in TABLES {
+    for table in tables() {
         let (n,): (i64,) = sqlx::query_as(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
             .fetch_one(&mut *tx)
             .await?;
@@ -166,11 +175,8 @@ pub async fn restore(db: &Db, input: &mut dyn BufRead) -> Result<Summary, Regist
         }
     }
     let mut kinds: BTreeMap<String, Vec<(String, Kind)>> = BTreeMap::new();
-    for table in TABLES {
-        kinds.insert(
-            (*table).to_owned(),
-            columns(&mut tx, db.backend, table).await?,
-        );
+    for table in tables() {
+        kinds.insert(table.to_owned(), columns(&mut tx, db.backend, table).await?);
     }
     let mut summary = Summary {
         rows: BTreeMap::new(),

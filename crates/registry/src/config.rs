@@ -18,6 +18,9 @@ pub struct RegistryConfig {
     pub renewal_window_days: i64,
     /// Days a label survives a catalogue change that touches provisions it relied on.
     pub catalog_grace_days: i64,
+    /// Days a label flagged by the known-exploited rule stays active when the KEV entry has no
+    /// due date still ahead (otherwise the due date decides).
+    pub kev_grace_days: i64,
     /// Largest declaration, evidence or advisory upload, bytes.
     pub max_upload_bytes: usize,
     /// Most log entries written in one durable batch.
@@ -36,6 +39,7 @@ impl Default for RegistryConfig {
             renewal_window_days: 90,
             // Six weeks, as the German BSI label allows after its requirements change.
             catalog_grace_days: 42,
+            kev_grace_days: 14,
             max_upload_bytes: 16 * 1024 * 1024,
             batch_max: 512,
             batch_wait_ms: 2,

@@ -11,6 +11,8 @@
 //!  "key":"...","assessor":"Example Lab","at":...}
 //! {"type":"key-added","key":"...","role":"assessor","name":"...","public_key":"...","at":...}
 //! {"type":"key-retired","key":"...","at":...}
+//! {"type":"vulnerability-flagged","label":"...","vulnerabilities":["CVE-..."],"suspend_at":...,"at":...}
+//! {"type":"vulnerability-cleared","label":"...","reason":"...","at":...}
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -85,6 +87,27 @@ pub enum Entry {
         /// When.
         at: i64,
     },
+    /// The known-exploited rule flagged a label: a vulnerability in the CISA KEV catalogue
+    /// affects its product version and is neither fixed nor justified as not affecting it.
+    VulnerabilityFlagged {
+        /// Label id.
+        label: String,
+        /// The vulnerabilities (primary ids), sorted.
+        vulnerabilities: Vec<String>,
+        /// When the label will be suspended if they stay open.
+        suspend_at: i64,
+        /// When.
+        at: i64,
+    },
+    /// The known-exploited rule no longer applies to a label.
+    VulnerabilityCleared {
+        /// Label id.
+        label: String,
+        /// Why (fixed, not affected, no longer listed).
+        reason: String,
+        /// When.
+        at: i64,
+    },
     /// A key was retired.
     KeyRetired {
         /// Key id.
@@ -103,13 +126,18 @@ impl Entry {
             Entry::AttestationRegistered { .. } => "attestation-registered",
             Entry::KeyAdded { .. } => "key-added",
             Entry::KeyRetired { .. } => "key-retired",
+            Entry::VulnerabilityFlagged { .. } => "vulnerability-flagged",
+            Entry::VulnerabilityCleared { .. } => "vulnerability-cleared",
         }
     }
 
     /// What it is about (a label or key id), for finding an item's entries.
     pub fn subject(&self) -> &str {
         match self {
-            Entry::LabelIssued { label, .. } | Entry::StatusChanged { label, .. } => label,
+            Entry::LabelIssued { label, .. }
+            | Entry::StatusChanged { label, .. }
+            | Entry::VulnerabilityFlagged { label, .. }
+            | Entry::VulnerabilityCleared { label, .. } => label,
             Entry::AttestationRegistered {
                 evidence_sha256, ..
             } => evidence_sha256,

@@ -10,12 +10,16 @@ pub mod auth;
 pub mod backup;
 pub mod config;
 pub mod db;
+pub mod disclosure;
+mod disclosure_store;
 pub mod entry;
 pub mod error;
 pub mod ids;
 pub mod label_cache;
 pub mod log;
 pub mod model;
+pub mod monitor;
+pub mod monitor_store;
 pub mod registry;
 pub mod store;
 

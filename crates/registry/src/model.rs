@@ -172,6 +172,12 @@ pub struct LabelRecord {
     pub declaration_sha256: String,
     /// Assessment id.
     pub assessment_id: String,
+    /// When the known-exploited rule flagged it, if it is flagged.
+    pub vuln_flagged_at: Option<i64>,
+    /// When it will be suspended if the flagged vulnerabilities stay open.
+    pub vuln_deadline: Option<i64>,
+    /// Whether the known-exploited rule (not the operator) suspended it.
+    pub vuln_suspended: bool,
 }
 
 /// A status change.

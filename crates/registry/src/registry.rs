@@ -29,6 +29,7 @@ use crate::ids::{product_id, version_id};
 use crate::label_cache::LabelCache;
 use crate::log::{Append, Log, NewEntry};
 use crate::model::{Account, LabelRecord, LabelStatus, Role};
+use crate::monitor::Monitor;
 use crate::store::{self, LabelQuery, Write};
 
 /// The registry.
@@ -45,6 +46,8 @@ pub struct Registry {
     pub config: RegistryConfig,
     /// Recently read label records (see [`LabelCache`]).
     labels: Arc<LabelCache>,
+    /// Vulnerability monitoring (see [`crate::monitor`]).
+    pub(crate) monitor: Arc<Monitor>,
 }
 
 /// What a submission produced.
@@ -71,15 +74,15 @@ pub enum Action {
     Reinstate,
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-fn now_secs(now: Timestamp) -> i64 {
+pub(crate) fn now_secs(now: Timestamp) -> i64 {
     now.as_second()
 }
 
-fn require(account: &Account, role: Role) -> Result<(), RegistryError> {
+pub(crate) fn require(account: &Account, role: Role) -> Result<(), RegistryError> {
     if account.role == role {
         Ok(())
     } else {
@@ -92,7 +95,7 @@ fn require(account: &Account, role: Role) -> Result<(), RegistryError> {
     }
 }
 
-fn entry(e: &Entry) -> NewEntry {
+pub(crate) fn entry(e: &Entry) -> NewEntry {
     NewEntry {
         kind: e.kind().to_owned(),
         subject: e.subject().to_owned(),
@@ -111,6 +114,7 @@ impl Registry {
         now: Timestamp,
     ) -> Result<Self, RegistryError> {
         let log = Log::start(db.clone(), issuer.clone(), &config).await?;
+        let monitor = Arc::new(Monitor::new(config.max_upload_bytes));
         let registry = Self {
             db,
             log,
@@ -118,9 +122,11 @@ impl Registry {
             issuer,
             config,
             labels: Arc::new(LabelCache::default()),
+            monitor,
         };
         registry.register_issuer_key(now).await?;
         registry.record_catalog(now).await?;
+        registry.start_monitor(now).await?;
         Ok(registry)
     }
 
@@ -835,6 +841,9 @@ impl Registry {
             log_index: 0,
             declaration_sha256: decl_digest.clone(),
             assessment_id: assessment_id.clone(),
+            vuln_flagged_at: None,
+            vuln_deadline: None,
+            vuln_suspended: false,
         };
         let envelope = serde_json::to_vec(&issued.envelope)
             .map_err(|e| RegistryError::Config(e.to_string()))?;
@@ -1119,8 +1128,8 @@ impl Registry {
             .ok_or_else(|| RegistryError::NotFound(format!("label {}", label.id)))
     }
 
-    /// Expires labels past their validity and lapses those whose catalogue grace period ended.
-    /// Returns the labels changed.
+    /// Expires labels past their validity, lapses those whose catalogue grace period ended, and
+    /// suspends those whose known-exploited deadline passed. Returns the labels changed.
     pub async fn sweep(&self, now: Timestamp) -> Result<Vec<String>, RegistryError> {
         let mut changed = Vec::new();
         for label in store::labels_due(&self.db.pool, now.as_second()).await? {
@@ -1141,6 +1150,7 @@ impl Registry {
                 Err(e) => return Err(e),
             }
         }
+        changed.extend(self.sweep_vulnerabilities(now).await?);
         Ok(changed)
     }
 

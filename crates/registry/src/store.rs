@@ -169,6 +169,8 @@ pub enum Write {
         /// Entry recording it.
         entry: usize,
     },
+    /// Vulnerability monitoring state (advisories, SBOMs, VEX, findings, the KEV rule).
+    Monitor(crate::monitor_store::MonitorWrite),
     /// A catalogue version first used.
     CatalogVersion {
         /// Version.
@@ -445,6 +447,7 @@ pub async fn apply(
                 .execute(&mut **tx)
                 .await?;
         }
+        Write::Monitor(w) => crate::monitor_store::apply(tx, w, now).await?,
         Write::CatalogVersion { version, snapshot } => {
             sqlx::query("INSERT INTO catalog_versions (version, snapshot, first_used_at) VALUES ($1, $2, $3) ON CONFLICT (version) DO NOTHING")
                 .bind(version)
@@ -484,15 +487,15 @@ pub async fn insert_entry(
     Ok(())
 }
 
-fn get_i64(row: &AnyRow, col: &str) -> Result<i64, RegistryError> {
+pub(crate) fn get_i64(row: &AnyRow, col: &str) -> Result<i64, RegistryError> {
     Ok(row.try_get::<i64, _>(col)?)
 }
 
-fn get_str(row: &AnyRow, col: &str) -> Result<String, RegistryError> {
+pub(crate) fn get_str(row: &AnyRow, col: &str) -> Result<String, RegistryError> {
     Ok(row.try_get::<String, _>(col)?)
 }
 
-fn get_opt_str(row: &AnyRow, col: &str) -> Result<Option<String>, RegistryError> {
+pub(crate) fn get_opt_str(row: &AnyRow, col: &str) -> Result<Option<String>, RegistryError> {
     Ok(row.try_get::<Option<String>, _>(col)?)
 }
 
@@ -521,10 +524,10 @@ pub async fn account_by_token_hash(
     .transpose()
 }
 
-const LABEL_COLUMNS: &str = "l.id, p.id AS product_id, o.name AS manufacturer, p.brand, p.model, p.category, pv.hardware_version, pv.software_version, l.level, l.status, l.status_reason, l.status_since, l.issued_at, l.not_before, l.expires_at, l.support_end, l.catalog_version, l.lapses_at, l.superseded_by, l.key_id, l.log_index, l.declaration_sha256, l.assessment_id";
-const LABEL_FROM: &str = "FROM labels l JOIN product_versions pv ON pv.id = l.product_version_id JOIN products p ON p.id = pv.product_id JOIN organisations o ON o.id = p.organisation_id";
+pub(crate) const LABEL_COLUMNS: &str = "l.id, p.id AS product_id, o.name AS manufacturer, p.brand, p.model, p.category, pv.hardware_version, pv.software_version, l.level, l.status, l.status_reason, l.status_since, l.issued_at, l.not_before, l.expires_at, l.support_end, l.catalog_version, l.lapses_at, l.superseded_by, l.key_id, l.log_index, l.declaration_sha256, l.assessment_id, l.vuln_flagged_at, l.vuln_deadline, l.vuln_suspended";
+pub(crate) const LABEL_FROM: &str = "FROM labels l JOIN product_versions pv ON pv.id = l.product_version_id JOIN products p ON p.id = pv.product_id JOIN organisations o ON o.id = p.organisation_id";
 
-fn label_from_row(r: &AnyRow) -> Result<LabelRecord, RegistryError> {
+pub(crate) fn label_from_row(r: &AnyRow) -> Result<LabelRecord, RegistryError> {
     Ok(LabelRecord {
         id: get_str(r, "id")?,
         product_id: get_str(r, "product_id")?,
@@ -551,6 +554,9 @@ fn label_from_row(r: &AnyRow) -> Result<LabelRecord, RegistryError> {
         log_index: u64::try_from(get_i64(r, "log_index")?).unwrap_or(0),
         declaration_sha256: get_str(r, "declaration_sha256")?,
         assessment_id: get_str(r, "assessment_id")?,
+        vuln_flagged_at: r.try_get::<Option<i64>, _>("vuln_flagged_at")?,
+        vuln_deadline: r.try_get::<Option<i64>, _>("vuln_deadline")?,
+        vuln_suspended: get_i64(r, "vuln_suspended")? != 0,
     })
 }
 
@@ -988,6 +994,11 @@ pub const TABLES: &[&str] = &[
     "checkpoints",
     "catalog_versions",
     "settings",
+    "advisory_documents",
+    "kev_catalogs",
+    "sboms",
+    "vex_documents",
+    "findings",
 ];
 
 /// A setting's value.

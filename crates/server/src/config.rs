@@ -16,6 +16,9 @@ pub struct ServerConfig {
     pub public_burst: u32,
     /// Writes allowed per client address and minute (0 = no limit).
     pub writes_per_minute: u32,
+    /// Vulnerability reports (which need no account) allowed per client address and hour
+    /// (0 = no limit).
+    pub reports_per_hour: u32,
     /// Take the client address from the last `X-Forwarded-For` entry (only behind a reverse
     /// proxy that sets it; otherwise clients could choose their own rate-limit bucket).
     pub trust_forwarded_for: bool,
@@ -32,6 +35,7 @@ impl Default for ServerConfig {
             public_per_second: 50,
             public_burst: 200,
             writes_per_minute: 120,
+            reports_per_hour: 10,
             trust_forwarded_for: false,
             request_timeout_seconds: 30,
             sweep_interval_seconds: 3600,

@@ -65,7 +65,38 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
     if let Err(p) = check(limiter, ip) {
         return p.into_response();
     }
+    // Vulnerability reports need no account, so they get a much smaller quota of their own.
+    if request.method() == Method::POST
+        && request.uri().path() == crate::api::disclosure::SUBMIT_PATH
+        && let Err(p) = check(state.0.report_limiter.as_ref(), ip)
+    {
+        return p.into_response();
+    }
     next.run(request).await
+}
+
+/// The bearer token of a request (`Authorization: Bearer <token>`), not yet checked.
+pub fn bearer(headers: &HeaderMap) -> Result<String, Problem> {
+    let value = headers.get(header::AUTHORIZATION).ok_or_else(|| {
+        Problem::from(iotlabel_registry::RegistryError::Unauthenticated(
+            "send `Authorization: Bearer <token>`".into(),
+        ))
+    })?;
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 256)
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            Problem::from(iotlabel_registry::RegistryError::Unauthenticated(
+                "the Authorization header must be `Bearer <token>`".into(),
+            ))
+        })
 }
 
 /// An authenticated caller (`Authorization: Bearer iotl_...`).
@@ -78,26 +109,8 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let value = parts.headers.get(header::AUTHORIZATION).ok_or_else(|| {
-            Problem::from(iotlabel_registry::RegistryError::Unauthenticated(
-                "send `Authorization: Bearer <token>`".into(),
-            ))
-        })?;
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|t| !t.is_empty() && t.len() <= 256)
-            .ok_or_else(|| {
-                Problem::from(iotlabel_registry::RegistryError::Unauthenticated(
-                    "the Authorization header must be `Bearer <token>`".into(),
-                ))
-            })?;
-        let account = state.registry().authenticate(token).await?;
+        let token = bearer(&parts.headers)?;
+        let account = state.registry().authenticate(&token).await?;
         Ok(Caller(account))
     }
 }

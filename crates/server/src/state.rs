@@ -26,6 +26,8 @@ pub struct Inner {
     pub public_limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
     /// Write limiter per client address.
     pub write_limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Vulnerability-report limiter per client address.
+    pub report_limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 impl AppState {
@@ -38,12 +40,15 @@ impl AppState {
         });
         let write_limiter = NonZeroU32::new(config.writes_per_minute)
             .map(|rate| RateLimiter::keyed(Quota::per_minute(rate)));
+        let report_limiter = NonZeroU32::new(config.reports_per_hour)
+            .map(|rate| RateLimiter::keyed(Quota::per_hour(rate)));
         Ok(Self(Arc::new(Inner {
             registry,
             config,
             metrics: Metrics::new()?,
             public_limiter,
             write_limiter,
+            report_limiter,
         })))
     }
 

@@ -412,10 +412,20 @@ impl PreparedAffected {
     fn explain(&self, text: &str, verdict: Verdict, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let native = self.scheme.map(|s| s.parse(text));
         let native = native.as_ref().map(|r| r.as_ref());
-        if verdict == Verdict::Affected && self.is_listed(text, native) {
+        let mut semver = None;
+        // A listed version is explained by the range that also covers it, when one does:
+        // that says which event decided.
+        if verdict == Verdict::Affected
+            && self.is_listed(text, native)
+            && !self.ranges.iter().any(|range| {
+                matches!(
+                    self.outcome(range, text, native, &mut semver),
+                    RangeOutcome::Affected { .. }
+                )
+            })
+        {
             return write!(f, "affected: {text} is listed in versions");
         }
-        let mut semver = None;
         let mut reasons = Vec::new();
         for (i, range) in self.ranges.iter().enumerate() {
             let outcome = self.outcome(range, text, native, &mut semver);

@@ -230,6 +230,21 @@ fn listed_versions_and_normalised_equality() {
 }
 
 #[test]
+fn a_listed_version_inside_a_range_is_explained_by_the_range() {
+    let eco = range(
+        RangeType::Ecosystem,
+        &[(Introduced, "0"), (Fixed, "2.10.1")],
+    );
+    let p = affected("PyPI", vec![eco], &["2.9", "2.10"]);
+    check(
+        &p,
+        "2.10",
+        Verdict::Affected,
+        "affected: introduced 0 <= 2.10 < fixed 2.10.1 (range 0, ECOSYSTEM)",
+    );
+}
+
+#[test]
 fn git_ranges_are_never_matched() {
     let git = Range {
         range_type: RangeType::Git,

@@ -3,7 +3,7 @@
 //! (headers can lie), and the expansion ratio. Entry names are checked although nothing is
 //! ever written to disk, so a hostile archive is refused as a whole rather than half read.
 
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::Path;
 
 use crate::error::{Error, ErrorKind, Origin};
@@ -18,16 +18,36 @@ const RATIO_FLOOR: u64 = 1024 * 1024;
 pub(crate) fn for_each_entry(
     path: &Path,
     limits: &Limits,
-    mut f: impl FnMut(&str, Vec<u8>) -> Result<(), Error>,
+    f: impl FnMut(&str, Vec<u8>) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let zip_origin = Origin::file(path);
     let file = std::fs::File::open(path).map_err(|source| {
         Error::from(ErrorKind::Io {
             path: path.to_path_buf(),
             source,
         })
     })?;
-    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| {
+    for_each_entry_in(std::io::BufReader::new(file), path, limits, f)
+}
+
+/// [`for_each_entry`] over an archive already in memory (an upload); `name` stands for its
+/// path in messages.
+pub(crate) fn for_each_entry_in_bytes(
+    bytes: &[u8],
+    name: &Path,
+    limits: &Limits,
+    f: impl FnMut(&str, Vec<u8>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    for_each_entry_in(std::io::Cursor::new(bytes), name, limits, f)
+}
+
+fn for_each_entry_in<R: Read + Seek>(
+    reader: R,
+    path: &Path,
+    limits: &Limits,
+    mut f: impl FnMut(&str, Vec<u8>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let zip_origin = Origin::file(path);
+    let mut archive = zip::ZipArchive::new(reader).map_err(|e| {
         Error::zip(
             &zip_origin,
             format!("not a readable zip file: {e}"),

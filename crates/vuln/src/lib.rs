@@ -43,7 +43,7 @@ pub use advisory::model::{
     AdvisoryFormat, AdvisorySource, Affected, Event, Package, Range, RangeKind, Reference,
     Severity, Vulnerability,
 };
-pub use advisory::{OsvLoad, Skipped, load_osv};
+pub use advisory::{OsvLoad, Skipped, load_osv, load_osv_zip_bytes};
 pub use ecosystem::{Ecosystem, PackageKey};
 pub use error::{Error, ErrorKind, Origin, Position, Warning};
 pub use input::Limits;

@@ -36,7 +36,7 @@ fn check_id(id: &str) -> ApiResult<()> {
     Ok(())
 }
 
-async fn record(state: &AppState, id: &str) -> ApiResult<LabelRecord> {
+pub(crate) async fn record(state: &AppState, id: &str) -> ApiResult<LabelRecord> {
     check_id(id)?;
     // Label ids are typed and read aloud: accept lower case and the usual confusions, and
     // say so when the check character shows a typo.

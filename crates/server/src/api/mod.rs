@@ -1,8 +1,10 @@
 //! The JSON API under `/api/v1`, and its OpenAPI description generated from the handlers
 //! themselves (so the document cannot drift from the routes).
 
+pub mod disclosure;
 pub mod labels;
 pub mod log;
+pub mod monitor;
 pub mod types;
 pub mod writes;
 
@@ -28,7 +30,9 @@ use crate::state::AppState;
         (name = "tiles", description = "The log as C2SP tlog-tiles (served under /log/, outside /api/v1)"),
         (name = "submissions", description = "Manufacturers and assessors"),
         (name = "operator", description = "The scheme operator"),
-        (name = "accounts", description = "Accounts")
+        (name = "vulnerabilities", description = "Continuous monitoring: advisories, the KEV catalogue, SBOMs and VEX statements"),
+        (name = "accounts", description = "Accounts"),
+        (name = "disclosure", description = "Coordinated vulnerability disclosure: reports without an account, the manufacturer's inbox, CRA clocks, CSAF advisories")
     )
 )]
 struct ApiDoc;
@@ -80,6 +84,12 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(writes::register_key))
         .routes(routes!(writes::retire_key))
         .routes(routes!(writes::sweep))
+        .routes(routes!(monitor::import_advisories))
+        .routes(routes!(monitor::import_kev))
+        .routes(routes!(monitor::put_sbom))
+        .routes(routes!(monitor::post_vex))
+        .routes(routes!(monitor::get_vulnerabilities))
+        .merge(disclosure::routes())
 }
 
 /// The tile routes under `/log` (documented with the API). Tile paths span several segments,

@@ -51,6 +51,17 @@ pub struct LabelLinks {
     pub transparent_statement: String,
     /// The declaration as submitted.
     pub declaration: String,
+    /// Known vulnerabilities of the product version, in plain words and in detail.
+    pub vulnerabilities: String,
+}
+
+/// The known-exploited rule's flag on a label.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ExploitedFlag {
+    /// When the label was flagged (RFC 3339).
+    pub flagged_at: String,
+    /// When it will be suspended unless the vulnerabilities are fixed (RFC 3339).
+    pub suspend_at: Option<String>,
 }
 
 /// A label.
@@ -82,6 +93,9 @@ pub struct Label {
     /// Set when a catalogue change started a grace period: the label lapses then unless the
     /// manufacturer declares again.
     pub lapses_at: Option<String>,
+    /// Set when a known exploited vulnerability (CISA KEV) affects the product version and is
+    /// neither fixed nor justified as not affecting it.
+    pub exploited_vulnerability_flag: Option<ExploitedFlag>,
     /// Whether the renewal window has opened.
     pub renewal_open: bool,
     /// The label that replaced this one.
@@ -117,7 +131,12 @@ impl Label {
                 receipt: format!("{api}/receipt"),
                 transparent_statement: format!("{api}/transparent-statement"),
                 declaration: format!("{base}/api/v1/declarations/{}", r.declaration_sha256),
+                vulnerabilities: format!("{api}/vulnerabilities"),
             },
+            exploited_vulnerability_flag: r.vuln_flagged_at.map(|flagged| ExploitedFlag {
+                flagged_at: time(flagged),
+                suspend_at: r.vuln_deadline.map(time),
+            }),
             renewal_open: !status.is_final()
                 && r.expires_at - now.as_second() <= renewal_window_days * 86_400,
             id: r.id,

@@ -125,22 +125,7 @@ fn load_file(path: &Path, limits: &Limits, load: &mut OsvLoad) -> Result<(), Err
         .unwrap_or_default();
     if kind(&name) == Some("zip") {
         return archive::for_each_entry(path, limits, |entry, bytes| {
-            let origin = Origin::ZipEntry {
-                zip: path.to_path_buf(),
-                entry: entry.to_string(),
-            };
-            match kind(entry) {
-                Some("osv") => load.records.extend(osv::parse(&bytes, &origin, limits)?),
-                Some(_) => load.skipped.push(Skipped {
-                    origin,
-                    reason: "nested archive (not opened)".into(),
-                }),
-                None => load.skipped.push(Skipped {
-                    origin,
-                    reason: "not .json, .yaml or .yml".into(),
-                }),
-            }
-            Ok(())
+            zip_entry(path, entry, &bytes, limits, load)
         });
     }
     let bytes = input::read_file(path, limits)?;
@@ -175,4 +160,41 @@ fn dedup(records: Vec<Vulnerability>, skipped: &mut Vec<Skipped>) -> Vec<Vulnera
         }
     }
     out
+}
+
+/// One entry of a zip dump: OSV records are read, anything else is listed as skipped.
+fn zip_entry(
+    zip: &Path,
+    entry: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    load: &mut OsvLoad,
+) -> Result<(), Error> {
+    let origin = Origin::ZipEntry {
+        zip: zip.to_path_buf(),
+        entry: entry.to_string(),
+    };
+    match kind(entry) {
+        Some("osv") => load.records.extend(osv::parse(bytes, &origin, limits)?),
+        Some(_) => load.skipped.push(Skipped {
+            origin,
+            reason: "nested archive (not opened)".into(),
+        }),
+        None => load.skipped.push(Skipped {
+            origin,
+            reason: "not .json, .yaml or .yml".into(),
+        }),
+    }
+    Ok(())
+}
+
+/// Loads OSV records from a zip dump held in memory (an upload); `name` stands for its path in
+/// messages. The same rules and limits as [`load`] on a `.zip` file.
+pub fn load_zip_bytes(bytes: &[u8], name: &Path, limits: &Limits) -> Result<OsvLoad, Error> {
+    let mut load = OsvLoad::default();
+    archive::for_each_entry_in_bytes(bytes, name, limits, |entry, data| {
+        zip_entry(name, entry, &data, limits, &mut load)
+    })?;
+    load.records = dedup(std::mem::take(&mut load.records), &mut load.skipped);
+    Ok(load)
 }

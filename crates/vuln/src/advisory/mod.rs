@@ -8,4 +8,4 @@ mod load;
 pub mod model;
 pub mod osv;
 
-pub use load::{OsvLoad, Skipped, load as load_osv};
+pub use load::{OsvLoad, Skipped, load as load_osv, load_zip_bytes as load_osv_zip_bytes};

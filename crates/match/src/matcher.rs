@@ -1,0 +1,576 @@
+//! The matcher: the advisory index, the reverse product index, and the verdicts per distinct
+//! package version that join them, kept up to date incrementally.
+//!
+//! Invariant: every distinct package version ever registered has its verdicts ("hits")
+//! computed against the current advisories. A new SBOM evaluates only its package versions
+//! not seen before; a new or changed advisory re-evaluates only the package versions of the
+//! packages it names (or whose vulnerability's aliases it changed); a full re-match
+//! re-evaluates all of them and must change nothing. Findings are never stored: they are the
+//! hits fanned out to component instances, with VEX and KEV applied, when asked for.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use iotlabel_vuln::{KevCatalog, Sbom, VexStatement, Vulnerability};
+use rayon::prelude::*;
+
+use crate::advisories::AdvisoryIndex;
+use crate::aliases::GroupInfo;
+use crate::error::MatchError;
+use crate::evaluate::{AffectedDetail, Hit, Outcome, evaluate};
+use crate::exploited::KevIndex;
+use crate::model::{
+    Changes, Finding, FindingChange, FindingStatus, NotEvaluable, Phase, ProductChanges,
+    ProductReport, ProductVersionId, Progress,
+};
+use crate::products::{Product, ProductIndex, Slot};
+use crate::vex;
+
+/// Package versions evaluated in parallel between two progress reports.
+const CHUNK: usize = 16_384;
+
+/// Incremental matching of registered SBOMs against advisories, with KEV and VEX.
+#[derive(Default)]
+pub struct Matcher {
+    advisories: AdvisoryIndex,
+    products: ProductIndex,
+    /// Verdicts per package version (index as in the product index).
+    hits: Vec<Option<Arc<[Hit]>>>,
+    kev: KevIndex,
+}
+
+/// Sizes of a matcher's indexes, for logs and benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatcherStats {
+    /// Active advisory records.
+    pub advisories: usize,
+    /// Vulnerabilities (alias groups).
+    pub vulnerabilities: usize,
+    /// Registered product versions.
+    pub product_versions: usize,
+    /// Matchable component instances over all product versions.
+    pub component_instances: usize,
+    /// Distinct package versions those instances have.
+    pub distinct_package_versions: usize,
+    /// Findings over all product versions (affected component instances).
+    pub findings: usize,
+}
+
+impl Matcher {
+    /// An empty matcher.
+    pub fn new() -> Matcher {
+        Matcher::default()
+    }
+
+    /// The advisory index.
+    pub fn advisories(&self) -> &AdvisoryIndex {
+        &self.advisories
+    }
+
+    /// The reverse product index.
+    pub fn products(&self) -> &ProductIndex {
+        &self.products
+    }
+
+    /// Registers (or replaces) the SBOM of a product version and returns its findings. Only
+    /// package versions not seen before are evaluated; VEX statements embedded in the SBOM
+    /// apply, and those added with [`Matcher::add_vex`] are kept across a replacement.
+    pub fn add_sbom(&mut self, pv: &ProductVersionId, sbom: &Sbom) -> Vec<Finding> {
+        let product = self.products.register_sbom(pv, sbom);
+        self.evaluate_unseen(&[product]);
+        self.report_of(product).findings
+    }
+
+    /// Registers (or replaces) the SBOMs of many product versions at once, as a registry does
+    /// when it starts: as [`Matcher::add_sbom`] does for each, but the package versions none
+    /// of them had before are evaluated together, in parallel, and no findings are built (ask
+    /// [`Matcher::findings`] or [`Matcher::report`] for those wanted).
+    pub fn add_sboms<'a>(
+        &mut self,
+        sboms: impl IntoIterator<Item = (&'a ProductVersionId, &'a Sbom)>,
+    ) {
+        let products: Vec<u32> = sboms
+            .into_iter()
+            .map(|(pv, sbom)| self.products.register_sbom(pv, sbom))
+            .collect();
+        self.evaluate_unseen(&products);
+    }
+
+    /// Evaluates the package versions of products that have no verdicts yet.
+    fn evaluate_unseen(&mut self, products: &[u32]) {
+        self.hits
+            .resize_with(self.products.package_version_count(), || None);
+        let mut unseen: Vec<u32> = products
+            .iter()
+            .filter_map(|&p| self.products.product(p))
+            .flat_map(|p| p.slots.iter().map(|s| s.package_version))
+            .filter(|&pv| self.hits.get(pv as usize).is_some_and(Option::is_none))
+            .collect();
+        unseen.sort_unstable();
+        unseen.dedup();
+        for (p, hits) in self.evaluate_all(&unseen) {
+            if let Some(place) = self.hits.get_mut(p as usize) {
+                *place = Some(hits);
+            }
+        }
+    }
+
+    /// Removes a product version (its SBOM and VEX); returns whether it was registered. The
+    /// verdicts of package versions that no other product version contains are dropped: an
+    /// SBOM that brings them back has them evaluated again.
+    pub fn remove(&mut self, pv: &ProductVersionId) -> bool {
+        let package_versions: Vec<u32> = self
+            .products
+            .product_index(pv)
+            .and_then(|index| self.products.product(index))
+            .map(|p| p.slots.iter().map(|s| s.package_version).collect())
+            .unwrap_or_default();
+        if !self.products.remove(pv) {
+            return false;
+        }
+        for p in package_versions {
+            let unused = self
+                .products
+                .package_version_at(p)
+                .is_some_and(|v| v.instances.is_empty());
+            if unused && let Some(place) = self.hits.get_mut(p as usize) {
+                *place = None;
+            }
+        }
+        true
+    }
+
+    /// Imports advisories and returns what changed: the import report and, per product
+    /// version, new, resolved and updated findings. Only the product versions containing the
+    /// packages the changed records name are re-evaluated.
+    pub fn add_advisories(&mut self, records: &[Vulnerability]) -> Changes {
+        self.add_advisories_with_progress(records, &mut |_| {})
+    }
+
+    /// [`Matcher::add_advisories`], reporting progress.
+    pub fn add_advisories_with_progress(
+        &mut self,
+        records: &[Vulnerability],
+        progress: &mut dyn FnMut(Progress),
+    ) -> Changes {
+        let import = self.advisories.import_with_progress(records, progress);
+        let mut targets: Vec<u32> = import
+            .packages
+            .iter()
+            .flat_map(|key| self.products.package_versions_of(key))
+            .collect();
+        targets.sort_unstable();
+        let products = self.refresh(&targets, progress);
+        Changes { import, products }
+    }
+
+    /// Re-evaluates every package version from scratch and returns the differences from what
+    /// the incremental path had, which must be none.
+    pub fn rematch_all(&mut self) -> Changes {
+        self.rematch_all_with_progress(&mut |_| {})
+    }
+
+    /// [`Matcher::rematch_all`], reporting progress.
+    pub fn rematch_all_with_progress(&mut self, progress: &mut dyn FnMut(Progress)) -> Changes {
+        let targets: Vec<u32> = (0..self.products.package_version_count() as u32).collect();
+        let products = self.refresh(&targets, progress);
+        Changes {
+            import: Default::default(),
+            products,
+        }
+    }
+
+    /// Replaces the KEV catalogue and returns the findings whose exploitation changed.
+    /// Only findings of vulnerabilities whose CVEs were added, removed or changed are looked at.
+    pub fn set_kev(&mut self, catalog: &KevCatalog) -> Vec<FindingChange> {
+        let new = KevIndex::from_catalog(catalog);
+        let mut records = BTreeSet::new();
+        for cve in self.kev.changed_cves(&new) {
+            records.extend(self.advisories.records_of_id(&cve));
+        }
+        let mut groups: Vec<&Arc<GroupInfo>> = Vec::new();
+        let mut keys = BTreeSet::new();
+        for &r in &records {
+            if let Some(group) = self.advisories.group_of_record(r)
+                && !groups.iter().any(|g| Arc::ptr_eq(g, group))
+            {
+                groups.push(group);
+            }
+            let entries = self
+                .advisories
+                .slot(r)
+                .and_then(|s| s.active.as_ref())
+                .map(|a| a.entries.as_slice())
+                .unwrap_or_default();
+            keys.extend(
+                entries
+                    .iter()
+                    .filter_map(|e| self.advisories.key_at(e.key).cloned()),
+            );
+        }
+        let mut targets: Vec<(u32, Hit)> = Vec::new();
+        for key in &keys {
+            for p in self.products.package_versions_of(key) {
+                for hit in self.hits_of(p) {
+                    if groups.iter().any(|g| Arc::ptr_eq(g, &hit.group)) {
+                        targets.push((p, hit.clone()));
+                    }
+                }
+            }
+        }
+        let before = self.materialise_targets(&targets);
+        self.kev = new;
+        let after = self.materialise_targets(&targets);
+        before
+            .into_iter()
+            .zip(after)
+            .filter(|(b, a)| b != a)
+            .map(|(before, after)| FindingChange { before, after })
+            .collect()
+    }
+
+    /// Adds VEX statements for a product version (after those it has: the last statement
+    /// that applies to a finding decides its status) and returns the findings whose status
+    /// changed.
+    pub fn add_vex(
+        &mut self,
+        pv: &ProductVersionId,
+        statements: &[VexStatement],
+    ) -> Result<Vec<FindingChange>, MatchError> {
+        let index = self
+            .products
+            .product_index(pv)
+            .ok_or_else(|| MatchError::UnknownProductVersion(pv.to_string()))?;
+        let before = self.report_of(index).findings;
+        if let Some(product) = self.products.product_mut(index) {
+            product.vex.extend(statements.iter().cloned());
+        }
+        let after = self.report_of(index).findings;
+        Ok(before
+            .into_iter()
+            .zip(after)
+            .filter(|(b, a)| b != a)
+            .map(|(before, after)| FindingChange { before, after })
+            .collect())
+    }
+
+    /// The findings of a product version (empty if it is not registered).
+    pub fn findings(&self, pv: &ProductVersionId) -> Vec<Finding> {
+        self.report(pv).map(|r| r.findings).unwrap_or_default()
+    }
+
+    /// Findings, not-evaluable advisories and unmatchable components of a product version.
+    pub fn report(&self, pv: &ProductVersionId) -> Option<ProductReport> {
+        let index = self.products.product_index(pv)?;
+        Some(self.report_of(index))
+    }
+
+    /// Sizes of the indexes and the number of findings (counted without building them).
+    pub fn stats(&self) -> MatcherStats {
+        let mut findings = 0;
+        for p in 0..self.products.package_version_count() as u32 {
+            let affected = self
+                .hits_of(p)
+                .iter()
+                .filter(|h| matches!(h.outcome, Outcome::Affected(_)))
+                .count();
+            let instances = self
+                .products
+                .package_version_at(p)
+                .map_or(0, |pv| pv.instances.len());
+            findings += affected * instances;
+        }
+        MatcherStats {
+            advisories: self.advisories.len(),
+            vulnerabilities: self.advisories.vulnerability_count(),
+            product_versions: self.products.len(),
+            component_instances: self.products.instance_count(),
+            distinct_package_versions: self.products.distinct_package_versions(),
+            findings,
+        }
+    }
+
+    fn hits_of(&self, package_version: u32) -> &[Hit] {
+        self.hits
+            .get(package_version as usize)
+            .and_then(Option::as_deref)
+            .unwrap_or_default()
+    }
+
+    fn evaluate_one(&self, package_version: u32) -> Arc<[Hit]> {
+        let Some(pv) = self.products.package_version_at(package_version) else {
+            return Arc::from(Vec::new());
+        };
+        let Some(key) = self.products.key_at(pv.key) else {
+            return Arc::from(Vec::new());
+        };
+        Arc::from(evaluate(
+            &self.advisories,
+            key,
+            pv.release.as_deref(),
+            &pv.version,
+        ))
+    }
+
+    fn evaluate_all(&self, targets: &[u32]) -> Vec<(u32, Arc<[Hit]>)> {
+        targets
+            .par_iter()
+            .map(|&p| (p, self.evaluate_one(p)))
+            .collect()
+    }
+
+    /// Re-evaluates package versions, stores the new hits and returns the finding changes.
+    fn refresh(
+        &mut self,
+        targets: &[u32],
+        progress: &mut dyn FnMut(Progress),
+    ) -> BTreeMap<ProductVersionId, ProductChanges> {
+        self.hits
+            .resize_with(self.products.package_version_count(), || None);
+        let mut replaced: Vec<(u32, Option<Arc<[Hit]>>)> = Vec::new();
+        let total = targets.len() as u64;
+        let mut done = 0;
+        for chunk in targets.chunks(CHUNK) {
+            for (p, new) in self.evaluate_all(chunk) {
+                if let Some(place) = self.hits.get_mut(p as usize) {
+                    let unchanged = place.as_deref() == Some(&*new);
+                    let old = place.replace(new);
+                    if !unchanged {
+                        replaced.push((p, old));
+                    }
+                }
+            }
+            done += chunk.len() as u64;
+            progress(Progress {
+                phase: Phase::Matching,
+                done,
+                total,
+            });
+        }
+        let mut changes = BTreeMap::new();
+        for (p, old) in replaced {
+            self.diff_into(p, old.as_deref().unwrap_or_default(), &mut changes);
+        }
+        for c in changes.values_mut() {
+            sort_changes(c);
+        }
+        changes.retain(|_, c: &mut ProductChanges| !c.is_empty());
+        changes
+    }
+
+    /// Fans the difference between a package version's old and current hits out to its
+    /// instances.
+    fn diff_into(
+        &self,
+        package_version: u32,
+        old: &[Hit],
+        changes: &mut BTreeMap<ProductVersionId, ProductChanges>,
+    ) {
+        let new = self.hits_of(package_version);
+        let Some(pv) = self.products.package_version_at(package_version) else {
+            return;
+        };
+        if pv.instances.is_empty() {
+            return;
+        }
+        let mut pairs: Vec<(Option<&Hit>, Option<&Hit>)> = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() || j < new.len() {
+            match (old.get(i), new.get(j)) {
+                (Some(o), Some(n)) if o.group.primary == n.group.primary => {
+                    if o != n {
+                        pairs.push((Some(o), Some(n)));
+                    }
+                    i += 1;
+                    j += 1;
+                }
+                (Some(o), Some(n)) if o.group.primary < n.group.primary => {
+                    pairs.push((Some(o), None));
+                    i += 1;
+                }
+                (Some(o), None) => {
+                    pairs.push((Some(o), None));
+                    i += 1;
+                }
+                (_, Some(n)) => {
+                    pairs.push((None, Some(n)));
+                    j += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        for instance in &pv.instances {
+            let Some(product) = self.products.product(instance.product) else {
+                continue;
+            };
+            let Some(slot) = product.slots.get(instance.slot as usize) else {
+                continue;
+            };
+            for &(o, n) in &pairs {
+                let entry = changes.entry(product.id.clone()).or_default();
+                if let (Some(o), Some(n)) = (o, n)
+                    && let (Outcome::Affected(od), Outcome::Affected(nd)) = (&o.outcome, &n.outcome)
+                {
+                    let before = self.finding(product, slot, &o.group, od);
+                    let after = self.finding(product, slot, &n.group, nd);
+                    if before != after {
+                        entry.updated.push(FindingChange { before, after });
+                    }
+                    continue;
+                }
+                if let Some(o) = o {
+                    match &o.outcome {
+                        Outcome::Affected(d) => {
+                            entry
+                                .resolved
+                                .push(self.finding(product, slot, &o.group, d));
+                        }
+                        Outcome::NotEvaluable { record, reason } => entry
+                            .not_evaluable_removed
+                            .push(self.not_evaluable(product, slot, &o.group, record, reason)),
+                    }
+                }
+                if let Some(n) = n {
+                    match &n.outcome {
+                        Outcome::Affected(d) => {
+                            entry.new.push(self.finding(product, slot, &n.group, d));
+                        }
+                        Outcome::NotEvaluable { record, reason } => entry
+                            .not_evaluable_added
+                            .push(self.not_evaluable(product, slot, &n.group, record, reason)),
+                    }
+                }
+            }
+        }
+    }
+
+    fn report_of(&self, index: u32) -> ProductReport {
+        let Some(product) = self.products.product(index) else {
+            return ProductReport::default();
+        };
+        let mut report = ProductReport {
+            unmatchable: product.unmatchable.clone(),
+            ..ProductReport::default()
+        };
+        // Findings are large and a product version can have thousands: no regrowing.
+        let hits: usize = product
+            .slots
+            .iter()
+            .map(|slot| self.hits_of(slot.package_version).len())
+            .sum();
+        report.findings.reserve(hits);
+        for slot in &product.slots {
+            for hit in self.hits_of(slot.package_version) {
+                match &hit.outcome {
+                    Outcome::Affected(detail) => report
+                        .findings
+                        .push(self.finding(product, slot, &hit.group, detail)),
+                    Outcome::NotEvaluable { record, reason } => report
+                        .not_evaluable
+                        .push(self.not_evaluable(product, slot, &hit.group, record, reason)),
+                }
+            }
+        }
+        report
+    }
+
+    /// Findings of (package version, hit) targets for all their instances, in a stable order.
+    fn materialise_targets(&self, targets: &[(u32, Hit)]) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (p, hit) in targets {
+            let Outcome::Affected(detail) = &hit.outcome else {
+                continue;
+            };
+            let Some(pv) = self.products.package_version_at(*p) else {
+                continue;
+            };
+            for instance in &pv.instances {
+                let Some(product) = self.products.product(instance.product) else {
+                    continue;
+                };
+                let Some(slot) = product.slots.get(instance.slot as usize) else {
+                    continue;
+                };
+                out.push(self.finding(product, slot, &hit.group, detail));
+            }
+        }
+        out
+    }
+
+    fn finding(
+        &self,
+        product: &Product,
+        slot: &Slot,
+        group: &GroupInfo,
+        detail: &AffectedDetail,
+    ) -> Finding {
+        let component = self
+            .products
+            .component(slot.component)
+            .cloned()
+            .unwrap_or_default();
+        let package = self
+            .products
+            .package_version_at(slot.package_version)
+            .and_then(|pv| self.products.key_at(pv.key))
+            .map(|k| k.to_string())
+            .unwrap_or_default();
+        let (status, vex) = match vex::deciding_statement(&product.vex, group, &component, product)
+        {
+            Some(statement) => {
+                let (status, source) = vex::status_from(statement);
+                (status, Some(source))
+            }
+            None => (FindingStatus::Affected, None),
+        };
+        Finding {
+            product_version: product.id.clone(),
+            vulnerability: group.primary.to_string(),
+            aliases: group.aliases(),
+            package,
+            component,
+            status,
+            vex,
+            fixed_versions: detail.fixed.iter().map(|v| v.to_string()).collect(),
+            exploited: self.kev.exploited(group),
+            explanation: detail.explanation.to_string(),
+            decided_by: detail.record.to_string(),
+            severity: detail.severity.to_vec(),
+            summary: detail.summary.as_deref().map(str::to_owned),
+        }
+    }
+
+    fn not_evaluable(
+        &self,
+        product: &Product,
+        slot: &Slot,
+        group: &GroupInfo,
+        record: &str,
+        reason: &str,
+    ) -> NotEvaluable {
+        NotEvaluable {
+            product_version: product.id.clone(),
+            component: self
+                .products
+                .component(slot.component)
+                .cloned()
+                .unwrap_or_default(),
+            vulnerability: group.primary.to_string(),
+            advisory: record.to_owned(),
+            reason: reason.to_owned(),
+        }
+    }
+}
+
+fn sort_changes(c: &mut ProductChanges) {
+    let by_identity = |a: &Finding, b: &Finding| a.identity().cmp(&b.identity());
+    c.new.sort_by(by_identity);
+    c.resolved.sort_by(by_identity);
+    c.updated
+        .sort_by(|a, b| a.after.identity().cmp(&b.after.identity()));
+    let ne = |a: &NotEvaluable, b: &NotEvaluable| {
+        (&a.component.reference, &a.vulnerability).cmp(&(&b.component.reference, &b.vulnerability))
+    };
+    c.not_evaluable_added.sort_by(ne);
+    c.not_evaluable_removed.sort_by(ne);
+}
