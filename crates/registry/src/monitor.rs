@@ -128,6 +128,22 @@ pub struct LabelVulnerabilities {
     pub findings: Vec<serde_json::Value>,
 }
 
+/// A document to keep verbatim, with the monitoring record that names it.
+struct StoredDocument {
+    sha256: String,
+    media_type: &'static str,
+    bytes: Vec<u8>,
+    record: MonitorWrite,
+}
+
+/// A format's name as the API spells it (its serde form).
+fn format_name(format: impl Serialize + std::fmt::Debug) -> String {
+    serde_json::to_value(&format)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{format:?}"))
+}
+
 /// A finding the known-exploited rule acts on: listed in KEV, not fixed, not justified as not
 /// affecting the product.
 fn counts_for_rule(f: &Finding) -> bool {
@@ -180,6 +196,29 @@ impl Registry {
     /// Rebuilds the matcher from the stored inputs and brings the stored findings and label
     /// flags in line with it (normally nothing to change). Called by [`Registry::open`].
     pub(crate) async fn start_monitor(&self, now: Timestamp) -> Result<(), RegistryError> {
+        let mut matcher = self.monitor.matcher.lock().await;
+        *matcher = self.load_matcher().await?;
+        let mut versions: BTreeSet<String> = ms::sboms(&self.db.pool)
+            .await?
+            .into_iter()
+            .map(|(pv, _)| pv)
+            .collect();
+        versions.extend(ms::versions_with_findings(&self.db.pool).await?);
+        let mut append = Append::default();
+        let outcome = self.settle(&matcher, versions, &mut append, now).await?;
+        if !append.writes.is_empty() {
+            tracing::warn!(
+                product_versions = outcome.product_versions.len(),
+                "stored findings differed from the rebuilt matcher; brought in line"
+            );
+            self.log.append(append).await?;
+        }
+        Ok(())
+    }
+
+    /// A matcher built from the stored advisory documents, SBOMs, VEX documents and KEV
+    /// catalogue: what the registry knows, independent of what is in memory.
+    async fn load_matcher(&self) -> Result<Matcher, RegistryError> {
         let pool = &self.db.pool;
         let limits = self.monitor.limits.clone();
         let mut records = Vec::new();
@@ -194,7 +233,7 @@ impl Registry {
                 .map_err(|e| invalid_document("a stored SBOM", e))?;
             sboms.push((pv_id(&pv)?, sbom));
         }
-        let mut matcher = self.monitor.matcher.lock().await;
+        let mut matcher = Matcher::new();
         matcher.add_advisories(&records);
         matcher.add_sboms(sboms.iter().map(|(pv, s)| (pv, s)));
         for (pv, sha) in ms::vex_documents(pool).await? {
@@ -211,19 +250,40 @@ impl Registry {
                 .map_err(|e| invalid_document("the stored KEV catalogue", e))?;
             matcher.set_kev(&kev);
         }
-        let mut versions: BTreeSet<String> =
-            sboms.iter().map(|(pv, _)| pv.as_str().to_owned()).collect();
-        versions.extend(ms::versions_with_findings(pool).await?);
+        Ok(matcher)
+    }
+
+    /// Stores a document verbatim with the record that names it, brings the findings of
+    /// `versions` in line with the (already updated) matcher, applies the known-exploited rule,
+    /// and commits it all as one log append. If that fails, nothing was stored, so the matcher
+    /// is rebuilt from storage rather than left ahead of it.
+    async fn commit_document(
+        &self,
+        matcher: &mut Matcher,
+        document: StoredDocument,
+        versions: BTreeSet<String>,
+        now: Timestamp,
+    ) -> Result<MonitorOutcome, RegistryError> {
         let mut append = Append::default();
-        let outcome = self.settle(&matcher, versions, &mut append, now).await?;
-        if !append.writes.is_empty() {
-            tracing::warn!(
-                product_versions = outcome.product_versions.len(),
-                "stored findings differed from the rebuilt matcher; brought in line"
-            );
-            self.log.append(append).await?;
+        append.writes.push(Write::Blob {
+            sha256: document.sha256,
+            media_type: document.media_type.into(),
+            data: document.bytes,
+        });
+        append.writes.push(Write::Monitor(document.record));
+        let committed = match self.settle(matcher, versions, &mut append, now).await {
+            Ok(outcome) => self.log.append(append).await.map(|_| outcome),
+            Err(e) => Err(e),
+        };
+        if committed.is_err() {
+            match self.load_matcher().await {
+                Ok(stored) => *matcher = stored,
+                Err(e) => {
+                    tracing::error!(error = %e, "could not rebuild the matcher after a failed commit; findings may run ahead of storage until restart")
+                }
+            }
         }
-        Ok(())
+        committed
     }
 
     async fn stored_blob(&self, sha: &str) -> Result<Vec<u8>, RegistryError> {
@@ -262,31 +322,29 @@ impl Registry {
             });
         }
         let changes = matcher.add_advisories(&records);
-        let mut append = Append::default();
-        append.writes.push(Write::Blob {
+        let document = StoredDocument {
             sha256: sha.clone(),
             media_type: if format == "csaf" {
-                "application/csaf+json".into()
+                "application/csaf+json"
             } else {
-                "application/vnd.osv".into()
+                "application/vnd.osv"
             },
-            data: bytes,
-        });
-        append
-            .writes
-            .push(Write::Monitor(MonitorWrite::AdvisoryDocument {
+            bytes,
+            record: MonitorWrite::AdvisoryDocument {
                 sha256: sha.clone(),
                 format: format.clone(),
                 records: i64::try_from(records.len()).unwrap_or(i64::MAX),
                 imported_by: actor.name.clone(),
-            }));
+            },
+        };
         let versions = changes
             .products
             .keys()
             .map(|pv| pv.as_str().to_owned())
             .collect();
-        let outcome = self.settle(&matcher, versions, &mut append, now).await?;
-        self.log.append(append).await?;
+        let outcome = self
+            .commit_document(&mut matcher, document, versions, now)
+            .await?;
         let import = changes.import;
         Ok(AdvisoryImport {
             sha256: sha,
@@ -332,23 +390,23 @@ impl Registry {
             });
         }
         let changed = matcher.set_kev(&kev);
-        let mut append = Append::default();
-        append.writes.push(Write::Blob {
+        let document = StoredDocument {
             sha256: sha.clone(),
-            media_type: "application/json".into(),
-            data: bytes,
-        });
-        append.writes.push(Write::Monitor(MonitorWrite::Kev {
-            sha256: sha.clone(),
-            catalog_version: kev.catalog_version.clone().unwrap_or_default(),
-            entries: i64::try_from(kev.entries.len()).unwrap_or(i64::MAX),
-        }));
+            media_type: "application/json",
+            bytes,
+            record: MonitorWrite::Kev {
+                sha256: sha.clone(),
+                catalog_version: kev.catalog_version.clone().unwrap_or_default(),
+                entries: i64::try_from(kev.entries.len()).unwrap_or(i64::MAX),
+            },
+        };
         let versions = changed
             .iter()
             .map(|c| c.after.product_version.as_str().to_owned())
             .collect();
-        let outcome = self.settle(&matcher, versions, &mut append, now).await?;
-        self.log.append(append).await?;
+        let outcome = self
+            .commit_document(&mut matcher, document, versions, now)
+            .await?;
         Ok(Registered {
             sha256: sha,
             format: "cisa-kev".into(),
@@ -391,26 +449,21 @@ impl Registry {
         let pvid = pv_id(&pv)?;
         let mut matcher = self.monitor.matcher.lock().await;
         matcher.add_sbom(&pvid, &sbom);
-        let mut append = Append::default();
-        append.writes.push(Write::Blob {
+        let format = format_name(sbom.format);
+        let document = StoredDocument {
             sha256: sha.clone(),
-            media_type: "application/octet-stream".into(),
-            data: bytes,
-        });
-        let format = serde_json::to_value(sbom.format)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_else(|| format!("{:?}", sbom.format));
-        append.writes.push(Write::Monitor(MonitorWrite::Sbom {
-            product_version_id: pv.clone(),
-            sha256: sha.clone(),
-            format: format.clone(),
-            components: i64::try_from(sbom.components.len()).unwrap_or(i64::MAX),
-        }));
+            media_type: "application/octet-stream",
+            bytes,
+            record: MonitorWrite::Sbom {
+                product_version_id: pv.clone(),
+                sha256: sha.clone(),
+                format: format.clone(),
+                components: i64::try_from(sbom.components.len()).unwrap_or(i64::MAX),
+            },
+        };
         let outcome = self
-            .settle(&matcher, BTreeSet::from([pv]), &mut append, now)
+            .commit_document(&mut matcher, document, BTreeSet::from([pv]), now)
             .await?;
-        self.log.append(append).await?;
         Ok(Registered {
             sha256: sha,
             format,
@@ -447,26 +500,21 @@ impl Registry {
         matcher
             .add_vex(&pvid, &doc.statements)
             .map_err(|e| RegistryError::Conflict(e.to_string()))?;
-        let format = serde_json::to_value(doc.format)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_else(|| format!("{:?}", doc.format));
-        let mut append = Append::default();
-        append.writes.push(Write::Blob {
+        let format = format_name(doc.format);
+        let document = StoredDocument {
             sha256: sha.clone(),
-            media_type: "application/json".into(),
-            data: bytes,
-        });
-        append.writes.push(Write::Monitor(MonitorWrite::Vex {
-            product_version_id: pv.clone(),
-            sha256: sha.clone(),
-            format: format.clone(),
-            statements: i64::try_from(doc.statements.len()).unwrap_or(i64::MAX),
-        }));
+            media_type: "application/json",
+            bytes,
+            record: MonitorWrite::Vex {
+                product_version_id: pv.clone(),
+                sha256: sha.clone(),
+                format: format.clone(),
+                statements: i64::try_from(doc.statements.len()).unwrap_or(i64::MAX),
+            },
+        };
         let outcome = self
-            .settle(&matcher, BTreeSet::from([pv]), &mut append, now)
+            .commit_document(&mut matcher, document, BTreeSet::from([pv]), now)
             .await?;
-        self.log.append(append).await?;
         Ok(Registered {
             sha256: sha,
             format,
@@ -483,10 +531,7 @@ impl Registry {
         let pv = ms::version_of_label(&self.db.pool, &label.id)
             .await?
             .ok_or_else(|| RegistryError::NotFound(format!("label {}", label.id)))?;
-        let monitored = ms::sboms(&self.db.pool)
-            .await?
-            .iter()
-            .any(|(v, _)| *v == pv);
+        let monitored = ms::has_sbom(&self.db.pool, &pv).await?;
         let mut rows = ms::findings(&self.db.pool, &pv).await?;
         rows.sort_by_key(|r| (!r.open, r.exploited_cve.is_none()));
         let open = rows.iter().filter(|r| r.open).count();
@@ -793,7 +838,8 @@ fn plain_summary(
                 text.push_str(" The label is suspended until the manufacturer fixes it.")
             }
             (_, _, Some(t)) => text.push_str(&format!(
-                " Unless the manufacturer fixes it, the label will be suspended on {}.",
+                " Unless the manufacturer fixes {}, the label will be suspended on {}.",
+                if exploited == 1 { "it" } else { "them" },
                 t.strftime("%Y-%m-%d")
             )),
             _ => {}

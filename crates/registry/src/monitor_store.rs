@@ -259,6 +259,15 @@ pub async fn sboms(pool: &AnyPool) -> Result<Vec<(String, String)>, RegistryErro
         .collect()
 }
 
+/// Whether a product version has a registered SBOM.
+pub async fn has_sbom(pool: &AnyPool, product_version_id: &str) -> Result<bool, RegistryError> {
+    let row = sqlx::query("SELECT 1 AS one FROM sboms WHERE product_version_id = $1")
+        .bind(product_version_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.is_some())
+}
+
 /// Every VEX document in registration order: `(product_version_id, sha256)`.
 pub async fn vex_documents(pool: &AnyPool) -> Result<Vec<(String, String)>, RegistryError> {
     let rows = sqlx::query(

@@ -41,6 +41,24 @@ fn kev() -> Vec<u8> {
     std::fs::read(shared_file("data/kev/known_exploited_vulnerabilities.json")).unwrap()
 }
 
+/// Acme's smart plug, labelled (its evidence uploaded first).
+async fn labelled_plug(f: &Fixture) -> iotlabel_registry::LabelRecord {
+    f.plug_evidence().await;
+    let (plug, process) = smart_plug();
+    f.registry
+        .submit(
+            &f.acme,
+            &plug,
+            iotlabel_declaration::Syntax::Toml,
+            Some(&process),
+            None,
+            now(),
+        )
+        .await
+        .unwrap()
+        .label
+}
+
 /// The log entries about a label, decoded.
 async fn entries_about(f: &Fixture, label: &str) -> Vec<Entry> {
     let db = f.place.db().await;
@@ -61,21 +79,7 @@ async fn entries_about(f: &Fixture, label: &str) -> Vec<Entry> {
 
 async fn known_exploited_vulnerability_flags_suspends_and_reinstates_a_label(on: On) {
     let f = Fixture::new(on).await;
-    f.plug_evidence().await;
-    let (plug, process) = smart_plug();
-    let label = f
-        .registry
-        .submit(
-            &f.acme,
-            &plug,
-            iotlabel_declaration::Syntax::Toml,
-            Some(&process),
-            None,
-            now(),
-        )
-        .await
-        .unwrap()
-        .label;
+    let label = labelled_plug(&f).await;
     let id = label.id.clone();
 
     // Before an SBOM the registry says it cannot watch the product.
@@ -283,22 +287,7 @@ async fn known_exploited_vulnerability_flags_suspends_and_reinstates_a_label(on:
 
 async fn bad_documents_and_strangers_change_nothing(on: On) {
     let f = Fixture::new(on).await;
-    f.plug_evidence().await;
-    let (plug, process) = smart_plug();
-    let id = f
-        .registry
-        .submit(
-            &f.acme,
-            &plug,
-            iotlabel_declaration::Syntax::Toml,
-            Some(&process),
-            None,
-            now(),
-        )
-        .await
-        .unwrap()
-        .label
-        .id;
+    let id = labelled_plug(&f).await.id;
     let size = f.registry.log.size();
 
     // Another manufacturer cannot give SBOMs or VEX for Acme's label.
