@@ -46,7 +46,7 @@ impl Verdict {
 }
 
 /// A statement in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Text {
     /// For an engineer or a lab.
     pub technical: String,
@@ -90,8 +90,22 @@ impl Serialize for Score {
     }
 }
 
+/// Stored results are read back (the registry's pages, OSCAL export of a stored assessment).
+impl<'de> Deserialize<'de> for Score {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = f64::deserialize(d)?;
+        if !(0.0..=100.0).contains(&value) {
+            return Err(serde::de::Error::custom(format!(
+                "score {value} is outside 0-100"
+            )));
+        }
+        // In range, so the rounded tenths fit in u16.
+        Ok(Score((value * 10.0).round() as u16))
+    }
+}
+
 /// Counts of verdicts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     /// Passed.
     pub pass: u32,
@@ -119,7 +133,7 @@ impl Counts {
 }
 
 /// The verdict of one component of a system on a provision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComponentVerdict {
     /// Component id (`system` for system-wide provisions).
     pub component: String,
@@ -130,7 +144,7 @@ pub struct ComponentVerdict {
 }
 
 /// The claim the verdict rests on, as declared.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimSummary {
     /// `yes`, `no` or `not-applicable`.
     pub support: String,
@@ -142,7 +156,7 @@ pub struct ClaimSummary {
 }
 
 /// The outcome for one provision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProvisionResult {
     /// Provision id.
     pub id: ProvisionId,
@@ -167,12 +181,12 @@ pub struct ProvisionResult {
     /// Evidence items supporting it.
     pub evidence: Vec<String>,
     /// Per component, for systems.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<ComponentVerdict>,
 }
 
 /// One evidence item as the assessment saw it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvidenceRecord {
     /// Evidence id (process evidence is prefixed `process:`).
     pub id: String,
@@ -196,7 +210,7 @@ pub struct EvidenceRecord {
 }
 
 /// Digests and context of everything the result depends on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputRecord {
     /// SHA-256 of the declaration.
     pub declaration_sha256: String,
@@ -208,7 +222,7 @@ pub struct InputRecord {
     /// Evidence items.
     pub evidence: Vec<EvidenceRecord>,
     /// Labels referenced by components: id and status.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<(String, String)>,
     /// Known-exploited vulnerabilities given, when vulnerability status was known.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -216,7 +230,7 @@ pub struct InputRecord {
 }
 
 /// What the product is, as declared.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductRecord {
     /// What is certified.
     pub scope: Scope,
@@ -243,7 +257,7 @@ pub struct ProductRecord {
 }
 
 /// The outcome of one level rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleOutcome {
     /// Rule kind.
     pub kind: String,
@@ -259,7 +273,7 @@ pub struct RuleOutcome {
 }
 
 /// The outcome of one level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LevelOutcome {
     /// Level number.
     pub number: u8,
@@ -272,7 +286,7 @@ pub struct LevelOutcome {
 }
 
 /// Score and verdict counts for a category or a profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rollup {
     /// Category or profile id.
     pub id: String,
@@ -288,7 +302,7 @@ pub struct Rollup {
 }
 
 /// A regime outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     /// Meets it.
@@ -311,7 +325,7 @@ impl Outcome {
 }
 
 /// The outcome for one crosswalk row of a regime.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowOutcome {
     /// Row id.
     pub id: String,
@@ -327,7 +341,7 @@ pub struct RowOutcome {
 }
 
 /// The outcome for a regime.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegimeOutcome {
     /// Regime id.
     pub id: String,
@@ -345,7 +359,7 @@ pub struct RegimeOutcome {
 }
 
 /// What is needed to reach the next level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NextLevel {
     /// Its number.
     pub number: u8,
@@ -356,7 +370,7 @@ pub struct NextLevel {
 }
 
 /// The catalogue an assessment used.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogRecord {
     /// Catalogue id.
     pub id: String,
@@ -365,7 +379,7 @@ pub struct CatalogRecord {
 }
 
 /// The whole result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssessmentResult {
     /// Result format identifier.
     pub format: String,

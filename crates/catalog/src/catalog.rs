@@ -39,6 +39,13 @@ pub struct Catalog {
     pub(crate) local_index: HashMap<String, Vec<usize>>,
     #[serde(skip)]
     pub(crate) full_index: HashMap<String, usize>,
+    /// Translations of the person-facing texts (see [`crate::translations`]). Presentation
+    /// only, so not part of the catalogue's JSON form: a version names the assessed content.
+    #[serde(skip)]
+    pub(crate) translations: Vec<crate::translations::Translation>,
+    /// Weakness classes and the provisions that address them (see [`crate::weaknesses`]).
+    #[serde(skip)]
+    pub(crate) weaknesses: crate::weaknesses::Weaknesses,
 }
 
 /// Why an id given by a person does not name exactly one provision.

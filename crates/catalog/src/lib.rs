@@ -27,6 +27,8 @@ pub mod model;
 pub mod query;
 pub mod search;
 mod snapshot;
+pub mod translations;
+pub mod weaknesses;
 
 pub use catalog::{Catalog, ResolveError};
 pub use condition::Condition;

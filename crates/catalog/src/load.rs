@@ -237,6 +237,8 @@ impl Builder<'_> {
             provision_index,
             local_index,
             full_index,
+            translations: Vec::new(),
+            weaknesses: Default::default(),
         };
         // `replaces` may point at provisions in other files, so it is checked once all exist.
         self.check_replaces(&provision_files, &catalog);
@@ -250,6 +252,8 @@ impl Builder<'_> {
             catalog.levels = self.levels(file, &catalog);
         }
         self.check_changelog(&catalog);
+        catalog.translations = crate::translations::load(self.snapshot, &catalog, &mut self.diags);
+        catalog.weaknesses = crate::weaknesses::load(self.snapshot, &catalog, &mut self.diags);
         Some(catalog)
     }
 

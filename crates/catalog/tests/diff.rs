@@ -52,6 +52,12 @@ fn added_removed_and_changed_provisions_are_reported_with_their_reach() {
     let text = std::fs::read_to_string(&v3).unwrap();
     let cut = text.find("[[provision]]\nid = \"6.8\"").unwrap();
     std::fs::write(&v3, &text[..cut]).unwrap();
+    // A withdrawn provision takes its translations with it (they are checked references).
+    let de = dir.join("translations/de.toml");
+    let text = std::fs::read_to_string(&de).unwrap();
+    let start = text.find("[[provision]]\nid = \"6.8\"").unwrap();
+    let end = start + text[start..].find("\n\n").unwrap();
+    std::fs::write(&de, format!("{}{}", &text[..start], &text[end..])).unwrap();
     std::fs::write(
         dir.join("provisions/etsi-en-303-645/3.1.3/zz-new.toml"),
         r#"source = "etsi-en-303-645"

@@ -118,6 +118,7 @@ pub async fn seed(
     examples: &Path,
     data: &Path,
 ) -> Result<(), CliError> {
+    let examples_dir = examples;
     let now = Timestamp::now();
     let catalog = registry.catalog.clone();
     let mut examples = load_examples(examples, &catalog)?;
@@ -291,6 +292,8 @@ pub async fn seed(
     )
     .await;
 
+    seed_monitoring(registry, operator, &accounts, examples_dir, now).await?;
+
     let mut file = String::from(
         "# Demo accounts and their API tokens (secret). Use with --token or IOTLABEL_TOKEN.\n",
     );
@@ -334,4 +337,133 @@ fn slug(name: &str) -> String {
 fn base64_url(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The demo's monitoring data, next to the example declarations: an SBOM for the current
+/// smart-plug label, two advisories (demo copies of public PyPI records) and one KEV entry, so
+/// that the plug is flagged by the known-exploited rule; and vulnerability reports in several
+/// states, so the inbox, the clocks and the dashboard have something to show.
+async fn seed_monitoring(
+    registry: &Registry,
+    operator: &Account,
+    accounts: &BTreeMap<String, Account>,
+    examples: &Path,
+    now: Timestamp,
+) -> Result<(), CliError> {
+    let monitoring = examples.join("../monitoring");
+    let read =
+        |path: PathBuf| std::fs::read(&path).map_err(|source| CliError::Read { path, source });
+    let (plugs, _) = registry
+        .search(&LabelQuery {
+            text: Some("PowerPlug".into()),
+            status: Some(iotlabel_registry::LabelStatus::Active),
+            limit: 1,
+            ..LabelQuery::default()
+        })
+        .await?;
+    let Some(plug) = plugs.into_iter().next() else {
+        return Ok(());
+    };
+    let Some(acme) = accounts.get(&plug.manufacturer) else {
+        return Ok(());
+    };
+    registry
+        .register_sbom(
+            acme,
+            &plug.id,
+            read(monitoring.join("smart-plug.cdx.json"))?,
+            now,
+        )
+        .await?;
+    let mut advisories: Vec<PathBuf> = std::fs::read_dir(monitoring.join("advisories"))
+        .map_err(|source| CliError::Read {
+            path: monitoring.join("advisories"),
+            source,
+        })?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    advisories.sort();
+    for path in advisories {
+        registry
+            .import_advisories(operator, read(path)?, now)
+            .await?;
+    }
+    registry
+        .import_kev(operator, read(monitoring.join("kev-demo.json"))?, now)
+        .await?;
+    eprintln!(
+        "  {:<11} monitored: SBOM, 2 advisories, 1 known-exploited entry",
+        plug.id
+    );
+
+    // Reports: one new, one acknowledged and triaged, one fixed.
+    let reports = [
+        (
+            "Acme",
+            "Camera stream reachable without login on the local network",
+            "The RTSP stream on port 554 answers without credentials when the camera is reached from the same Wi-Fi network. Steps: connect to the network, open rtsp://<camera>/live in VLC.",
+            vec![],
+        ),
+        (
+            "Lullen",
+            "Pairing code can be brute-forced",
+            "The six-digit pairing code has no attempt limit; I paired a second phone after about 40 minutes of scripted tries.",
+            vec![
+                iotlabel_registry::disclosure::ReportAction::Acknowledge,
+                iotlabel_registry::disclosure::ReportAction::Triage,
+            ],
+        ),
+        (
+            "Arvik",
+            "Debug UART left enabled on production boards",
+            "A 3.3 V UART on the test pads gives a root shell at boot without a password.",
+            vec![
+                iotlabel_registry::disclosure::ReportAction::Acknowledge,
+                iotlabel_registry::disclosure::ReportAction::Triage,
+                iotlabel_registry::disclosure::ReportAction::Fixed {
+                    fixed_versions: vec!["2.0.1".into()],
+                    affected_versions: None,
+                },
+            ],
+        ),
+    ];
+    for (brand, title, description, actions) in reports {
+        let (labels, _) = registry
+            .search(&LabelQuery {
+                text: Some(brand.into()),
+                limit: 1,
+                ..LabelQuery::default()
+            })
+            .await?;
+        let Some(label) = labels.into_iter().next() else {
+            continue;
+        };
+        let receipt = registry
+            .submit_report(
+                &iotlabel_registry::disclosure::NewReport {
+                    product_id: None,
+                    label_id: Some(label.id.clone()),
+                    title: title.into(),
+                    description: description.into(),
+                    affected_versions: vec![label.software_version.clone()],
+                    cvss_vector: None,
+                    severity: None,
+                    reporter_contact: "researcher@example.org".into(),
+                    reporter_name: Some("Demo researcher".into()),
+                },
+                now,
+            )
+            .await?;
+        if let Some(maker) = accounts.get(&label.manufacturer) {
+            for action in &actions {
+                registry
+                    .act_on_report(maker, &receipt.id, action, None, now)
+                    .await?;
+            }
+        }
+    }
+    eprintln!("  3 vulnerability reports: new, triaged, fixed");
+    Ok(())
 }

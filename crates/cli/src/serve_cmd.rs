@@ -168,8 +168,12 @@ pub fn serve(catalog: Catalog, args: ServeArgs) -> Result<(), CliError> {
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.server.listen)
             .await
-            .map_err(|e| CliError::Usage(format!("cannot listen on {}: {e}", config.server.listen)))?;
-        let local = listener.local_addr().map_err(|e| CliError::Usage(e.to_string()))?;
+            .map_err(|e| {
+                CliError::Usage(format!("cannot listen on {}: {e}", config.server.listen))
+            })?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| CliError::Usage(e.to_string()))?;
         if !explicit_public_url {
             // Links and QR codes must lead somewhere that answers.
             config.registry.public_url = format!("http://{local}");
@@ -177,13 +181,26 @@ pub fn serve(catalog: Catalog, args: ServeArgs) -> Result<(), CliError> {
         let url = database_url(&storage)?;
         let db = Db::open(&url).await?;
         let issuer = issuer_key(&storage.data)?;
-        let registry = Registry::open(db, Arc::new(catalog), issuer, config.registry.clone(), jiff::Timestamp::now()).await?;
+        let registry = Registry::open(
+            db,
+            Arc::new(catalog),
+            issuer,
+            config.registry.clone(),
+            jiff::Timestamp::now(),
+        )
+        .await?;
         if let Some(token) = registry.bootstrap("Scheme operator").await? {
             let path = storage.data.join("operator.token");
             write_secret(&path, &format!("{token}\n"))?;
-            eprintln!("Created the scheme operator's account; its API token is in {} (mode 0600).", path.display());
+            eprintln!(
+                "Created the scheme operator's account; its API token is in {} (mode 0600).",
+                path.display()
+            );
             if args.demo {
-                let examples = args.examples.clone().unwrap_or_else(crate::demo::default_examples);
+                let examples = args
+                    .examples
+                    .clone()
+                    .unwrap_or_else(crate::demo::default_examples);
                 let operator = registry.authenticate(&token).await?;
                 crate::demo::seed(&registry, &operator, &examples, &storage.data).await?;
             }
@@ -192,10 +209,18 @@ pub fn serve(catalog: Catalog, args: ServeArgs) -> Result<(), CliError> {
         }
         let public = config.registry.public_url.clone();
         let size = registry.log.size();
-        let state = AppState::new(registry, config.server.clone()).map_err(|e| CliError::Usage(format!("metrics: {e}")))?;
-        eprintln!("iotlabel registry listening on http://{local}  (data: {}, log: {size} entries)", storage.data.display());
-        eprintln!("  Open {public}/api/v1/labels to browse labels; API description at {public}/api/v1/openapi.json");
-        iotlabel_server::serve(listener, state, shutdown_signal())
+        let state = AppState::new(registry, config.server.clone())
+            .map_err(|e| CliError::Usage(format!("metrics: {e}")))?;
+        eprintln!(
+            "iotlabel registry listening on http://{local}  (data: {}, log: {size} entries)",
+            storage.data.display()
+        );
+        eprintln!(
+            "  Open {public}/ in a browser; the API is described at {public}/api/v1/openapi.json"
+        );
+        let site = iotlabel_web::app(state.clone())
+            .map_err(|e| CliError::Usage(format!("web pages: {e}")))?;
+        iotlabel_server::serve_app(listener, state, site, shutdown_signal())
             .await
             .map_err(|e| CliError::Usage(format!("server: {e}")))?;
         eprintln!("Stopped; every acknowledged change is on disk.");

@@ -3,23 +3,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use assert_cmd::cargo::cargo_bin;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 
 use iotlabel_testkit::workspace_root;
 use serde_json::{Value, json};
 
-fn bin() -> PathBuf {
-    cargo_bin!("iotlabel").to_path_buf()
-}
+mod common;
+use common::{Served, bin};
 
 fn iotlabel(args: &[&str], token: Option<&str>) -> (i32, String, String) {
     let mut cmd = Command::new(bin());
@@ -41,87 +38,6 @@ fn iotlabel(args: &[&str], token: Option<&str>) -> (i32, String, String) {
 
 fn examples() -> PathBuf {
     workspace_root().join("examples/declarations")
-}
-
-/// A running `iotlabel serve`.
-struct Served {
-    child: Child,
-    base: String,
-    data: PathBuf,
-}
-
-impl Served {
-    fn start(data: &Path) -> Self {
-        iotlabel_testkit::install_tls();
-        let mut child = Command::new(bin())
-            .args(["serve", "--data"])
-            .arg(data)
-            .args(["--listen", "127.0.0.1:0"])
-            .env_remove("IOTLABEL_CATALOG")
-            .env("IOTLABEL_SERVER__PUBLIC_PER_SECOND", "0")
-            .env("IOTLABEL_SERVER__WRITES_PER_MINUTE", "0")
-            .env("IOTLABEL_LOG", "warn")
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stderr).lines();
-            let mut sent = false;
-            let mut seen = String::new();
-            while let Some(Ok(line)) = lines.next() {
-                if !sent && let Some(rest) = line.strip_prefix("iotlabel registry listening on ") {
-                    let _ = tx.send(Ok(rest.split_whitespace().next().unwrap().to_owned()));
-                    sent = true;
-                } else if !sent {
-                    seen.push_str(&line);
-                    seen.push('\n');
-                }
-            }
-            if !sent {
-                let _ = tx.send(Err(seen));
-            }
-        });
-        let base = match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(Ok(base)) => base,
-            Ok(Err(output)) => panic!("serve exited before listening:\n{output}"),
-            Err(_) => panic!("serve did not start within 60 s"),
-        };
-        Self {
-            child,
-            base,
-            data: data.to_path_buf(),
-        }
-    }
-
-    fn operator(&self) -> String {
-        std::fs::read_to_string(self.data.join("operator.token"))
-            .unwrap()
-            .trim()
-            .to_owned()
-    }
-
-    /// Graceful stop (SIGTERM), as an operator or systemd does.
-    fn stop(mut self) {
-        Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status()
-            .unwrap();
-        let status = self.child.wait().unwrap();
-        assert!(
-            status.success(),
-            "serve did not stop cleanly on SIGTERM: {status}"
-        );
-    }
-
-    /// SIGKILL: no chance to flush anything.
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        let _ = self.child.wait();
-    }
 }
 
 fn organisation(base: &str, operator: &str, name: &str, kind: &str) -> String {

@@ -26,7 +26,7 @@ mod validate;
 pub use evidence::Integrity;
 pub use load::{Loaded, MAX_DECLARATION_BYTES, from_text, load};
 pub use model::Declaration;
-pub use parse::{Source, Syntax};
+pub use parse::{Source, Syntax, parse};
 pub use problem::{DeclarationError, Problem, Severity};
 pub use schema::json_schema;
 pub use template::{UnknownProfile, template};

@@ -1,11 +1,16 @@
-//! The advisory index: package key -> the advisory entries naming it, each prepared once (its
-//! event and listed versions parsed) so that evaluating a component version costs only
-//! comparisons. Records are kept by id with their `modified` time, so re-importing a record is
-//! a no-op and a newer one replaces it; withdrawn records leave the index but are remembered.
-//! Records that are aliases of each other form one vulnerability ([`crate::aliases`]).
+//! The advisory index: package key -> the advisory entries naming it. Records are kept by id
+//! with their `modified` time, so re-importing a record is a no-op and a newer one replaces
+//! it; withdrawn records leave the index but are remembered. Records that are aliases of each
+//! other form one vulnerability ([`crate::aliases`]).
+//!
+//! Each package key has a [`Table`]: its entries compiled against the package's sorted
+//! boundary versions, so that evaluating a component version costs a binary search and
+//! integer comparisons ([`crate::table`]); an import rebuilds the tables of the keys it
+//! touches. The versions crate's own preparation of an entry (every version parsed) is made
+//! only for the few entries the tables leave to it.
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
 use iotlabel_versions::{
     Affected as OsvAffected, Event as OsvEvent, EventKind, OsvEcosystem, PreparedAffected,
@@ -17,6 +22,7 @@ use rayon::prelude::*;
 
 use crate::aliases::{AliasGraph, GroupInfo, RecordIx};
 use crate::model::{ImportProblem, ImportReport, Phase, Progress};
+use crate::table::Table;
 
 /// A record made ready for the index: its entries, the package keys they sit under, and
 /// the problems found while preparing it.
@@ -33,6 +39,8 @@ pub struct AdvisoryIndex {
     keys: Vec<KeySlot>,
     key_lookup: HashMap<PackageKey, u32>,
     aliases: AliasGraph,
+    /// Records inserted so far: each copy of a record gets the next number (its generation).
+    generations: u64,
 }
 
 /// A record as the index remembers it: its id and `modified` always, its prepared entries
@@ -40,11 +48,19 @@ pub struct AdvisoryIndex {
 pub(crate) struct RecordSlot {
     pub id: Arc<str>,
     modified: Option<Timestamp>,
-    pub active: Option<Box<PreparedRecord>>,
+    /// Shared with the package tables and with the verdicts that name the record, which keep
+    /// a replaced copy alive for as long as they explain findings with it.
+    pub active: Option<Arc<PreparedRecord>>,
 }
 
 /// What matching needs of a record.
 pub(crate) struct PreparedRecord {
+    /// The record id (the slot's).
+    pub id: Arc<str>,
+    /// Which copy of the record this is: a number no other copy of any record has. Verdicts
+    /// name the deciding record by it (with the entry), so that a replaced copy never passes
+    /// for its successor.
+    pub generation: u64,
     pub summary: Option<Arc<str>>,
     pub entries: Vec<Entry>,
 }
@@ -57,17 +73,33 @@ pub(crate) struct Entry {
     pub release: Option<Box<str>>,
     /// Whether the ecosystem's advisories are per distribution release (deb, apk, rpm).
     pub release_matters: bool,
-    /// The ecosystem as written, for messages.
-    pub ecosystem: Box<str>,
-    pub affected: PreparedAffected,
+    /// The entry as the versions crate reads it (`ecosystem` as written, with the release):
+    /// its version texts, from which the package table is compiled.
+    pub osv: OsvAffected,
+    /// The same, prepared by the versions crate, made when first asked for (see
+    /// [`Entry::affected`]).
+    prepared: OnceLock<Box<PreparedAffected>>,
+    /// The version order of `osv.ecosystem` (asked once: the package tables ask often).
+    pub scheme: Option<Scheme>,
     /// `fixed` event versions of the version ranges, in version order.
     pub fixed: Arc<[Box<str>]>,
     /// Entry-level severity merged with the record's.
     pub severity: Arc<[Severity]>,
 }
 
+impl Entry {
+    /// The entry prepared by the versions crate: what evaluates entries the package table
+    /// does not compile, and what writes the reasons of not-evaluable verdicts. Made when
+    /// first needed and kept: the package tables decide nearly every entry, and a prepared
+    /// entry (every version parsed) takes more memory than the rest of the entry.
+    pub fn affected(&self) -> &PreparedAffected {
+        self.prepared
+            .get_or_init(|| Box::new(PreparedAffected::new(&self.osv)))
+    }
+}
+
 /// Where an entry lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub(crate) struct EntryRef {
     pub record: RecordIx,
     pub entry: u32,
@@ -76,6 +108,8 @@ pub(crate) struct EntryRef {
 struct KeySlot {
     key: PackageKey,
     entries: Vec<EntryRef>,
+    /// The entries compiled; `None` when there are none.
+    table: Option<Table>,
 }
 
 /// What to do with one offered record.
@@ -173,9 +207,27 @@ impl AdvisoryIndex {
                 total,
             });
         }
-        for r in self.aliases.regroup(&touched) {
+        let regrouped = self.aliases.regroup(&touched);
+        for &r in &regrouped {
             if let Some(active) = self.slot(r).and_then(|s| s.active.as_ref()) {
                 dirty.extend(active.entries.iter().map(|e| e.key));
+            }
+        }
+        // The tables of the changed packages (in parallel: a first import builds them all),
+        // from their previous tables for the records that did not change.
+        let fresh: HashSet<RecordIx> = touched.iter().chain(&regrouped).copied().collect();
+        let is_fresh = |r: RecordIx| fresh.contains(&r);
+        let dirty_keys: Vec<u32> = dirty.iter().copied().collect();
+        let tables: Vec<Option<Table>> = dirty_keys
+            .par_iter()
+            .map(|&k| {
+                let old = self.keys.get(k as usize).and_then(|s| s.table.as_ref());
+                Table::build(self, k, old, &is_fresh)
+            })
+            .collect();
+        for (k, table) in dirty_keys.into_iter().zip(tables) {
+            if let Some(slot) = self.keys.get_mut(k as usize) {
+                slot.table = table;
             }
         }
         report.packages = dirty
@@ -272,6 +324,7 @@ impl AdvisoryIndex {
                     self.keys.push(KeySlot {
                         key,
                         entries: Vec::new(),
+                        table: None,
                     });
                     k
                 }
@@ -286,7 +339,10 @@ impl AdvisoryIndex {
             }
         }
         if let Some(slot) = self.slots.get_mut(r as usize) {
-            slot.active = Some(Box::new(prepared));
+            prepared.id = slot.id.clone();
+            self.generations += 1;
+            prepared.generation = self.generations;
+            slot.active = Some(Arc::new(prepared));
         }
     }
 
@@ -307,11 +363,20 @@ impl AdvisoryIndex {
             .unwrap_or_default()
     }
 
-    /// An entry and the record holding it.
-    pub(crate) fn entry(&self, at: EntryRef) -> Option<(&RecordSlot, &Entry)> {
-        let slot = self.slots.get(at.record as usize)?;
-        let entry = slot.active.as_ref()?.entries.get(at.entry as usize)?;
-        Some((slot, entry))
+    /// An entry of an active record.
+    pub(crate) fn entry(&self, at: EntryRef) -> Option<&Entry> {
+        self.slot(at.record)?
+            .active
+            .as_ref()?
+            .entries
+            .get(at.entry as usize)
+    }
+
+    /// The compiled entries of a package key.
+    pub(crate) fn table(&self, key: u32) -> Option<&Table> {
+        self.keys
+            .get(key as usize)
+            .and_then(|slot| slot.table.as_ref())
     }
 
     /// The vulnerability a record belongs to.
@@ -322,6 +387,12 @@ impl AdvisoryIndex {
     /// The records of the vulnerability an identifier belongs to.
     pub(crate) fn records_of_id(&self, id: &str) -> Vec<RecordIx> {
         self.aliases.records_of_id(id)
+    }
+
+    /// Number of package keys ever named (indexes `0..key_count()`).
+    #[cfg(test)]
+    pub(crate) fn key_count(&self) -> usize {
+        self.keys.len()
     }
 
     /// The package key at an index.
@@ -419,7 +490,7 @@ fn prepare(record: &Vulnerability) -> (PreparedRecord, Vec<PackageKey>, Vec<Stri
             Some(release) => format!("{}:{release}", package.ecosystem.as_str()),
             None => package.ecosystem.as_str().to_owned(),
         };
-        let osv = to_osv(&ecosystem, affected);
+        let osv = to_osv(ecosystem, affected);
         let prepared = PreparedAffected::new(&osv);
         problems.extend(
             prepared
@@ -439,14 +510,18 @@ fn prepare(record: &Vulnerability) -> (PreparedRecord, Vec<PackageKey>, Vec<Stri
             key: 0,
             release: package.release.as_deref().map(Box::from),
             release_matters: release_matters(&package.ecosystem),
-            ecosystem: ecosystem.into_boxed_str(),
-            affected: prepared,
+            osv,
+            prepared: OnceLock::new(),
+            scheme,
             fixed: fixed_versions(affected, scheme),
             severity,
         });
         keys.push(key);
     }
     let prepared = PreparedRecord {
+        // Replaced by the slot's (shared) id and the next generation when it is inserted.
+        id: Arc::from(""),
+        generation: 0,
         summary: record.summary.as_deref().map(Arc::from),
         entries,
     };
@@ -454,9 +529,9 @@ fn prepare(record: &Vulnerability) -> (PreparedRecord, Vec<PackageKey>, Vec<Stri
 }
 
 /// The crate-neutral OSV shape the version crate evaluates.
-fn to_osv(ecosystem: &str, affected: &Affected) -> OsvAffected {
+fn to_osv(ecosystem: String, affected: &Affected) -> OsvAffected {
     OsvAffected {
-        ecosystem: ecosystem.to_owned(),
+        ecosystem,
         ranges: affected
             .ranges
             .iter()

@@ -39,29 +39,29 @@ impl GroupInfo {
             ids: ids.into_boxed_slice(),
         }
     }
+}
 
-    /// Whether `id` (normalised) is one of the group's ids.
-    pub fn contains(&self, normalised: &str) -> bool {
+/// The identifiers of one vulnerability, as VEX statements and the KEV catalogue are matched
+/// against them: a group of the alias graph, or the copy of its ids a package table keeps.
+pub(crate) trait Ids {
+    /// Whether `normalised` (an id normalised as the alias graph does) is one of the ids.
+    fn contains(&self, normalised: &str) -> bool;
+    /// The CVE ids: the join key to KEV.
+    fn cves(&self) -> impl Iterator<Item = &str>;
+}
+
+impl Ids for GroupInfo {
+    fn contains(&self, normalised: &str) -> bool {
         self.ids
             .binary_search_by(|id| (**id).cmp(normalised))
             .is_ok()
     }
 
-    /// The CVE ids: the join key to KEV.
-    pub fn cves(&self) -> impl Iterator<Item = &str> {
+    fn cves(&self) -> impl Iterator<Item = &str> {
         self.ids
             .iter()
             .map(|id| &**id)
             .filter(|id| id.starts_with("CVE-"))
-    }
-
-    /// The ids other than the primary.
-    pub fn aliases(&self) -> Vec<String> {
-        self.ids
-            .iter()
-            .filter(|id| **id != self.primary)
-            .map(|id| id.to_string())
-            .collect()
     }
 }
 

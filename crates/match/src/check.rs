@@ -65,6 +65,30 @@ pub struct SbomSummary {
     pub described: Vec<DescribedComponent>,
 }
 
+impl SbomSummary {
+    /// The summary of an SBOM.
+    pub fn of(sbom: &Sbom) -> SbomSummary {
+        SbomSummary {
+            format: sbom.format,
+            spec_version: sbom.spec_version.clone(),
+            serial_number: sbom.serial_number.clone(),
+            name: sbom.name.clone(),
+            components: sbom.components.len(),
+            matchable: sbom.matchable().count(),
+            described: sbom
+                .described_components()
+                .map(|c| DescribedComponent {
+                    component: component_ref(c),
+                    kind: serde_json::to_value(&c.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_else(|| "application".to_owned()),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A described (top-level) component.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DescribedComponent {
@@ -127,24 +151,7 @@ pub fn check_with_progress(
     let _ = matcher.add_vex(&pv, vex);
     let report = matcher.report(&pv).unwrap_or_default();
     Report {
-        sbom: SbomSummary {
-            format: sbom.format,
-            spec_version: sbom.spec_version.clone(),
-            serial_number: sbom.serial_number.clone(),
-            name: sbom.name.clone(),
-            components: sbom.components.len(),
-            matchable: sbom.matchable().count(),
-            described: sbom
-                .described_components()
-                .map(|c| DescribedComponent {
-                    component: component_ref(c),
-                    kind: serde_json::to_value(&c.kind)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_else(|| "application".to_owned()),
-                })
-                .collect(),
-        },
+        sbom: SbomSummary::of(sbom),
         advisories: AdvisorySummary {
             records: matcher.advisories().len(),
             withdrawn: changes.import.withdrawn.len(),

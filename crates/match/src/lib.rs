@@ -1,9 +1,11 @@
 //! Incremental vulnerability matching for iotlabel: which labelled product versions does an
 //! advisory hit, within a second of its arrival, and which advisories hit a new SBOM.
 //!
-//! - [`AdvisoryIndex`]: package key -> advisory entries, prepared once (versions parsed);
-//!   alias groups merged (one vulnerability per group); withdrawn records ignored; re-imports
-//!   by `modified` (same: no-op, newer: replace), with an [`ImportReport`] of what changed.
+//! - [`AdvisoryIndex`]: package key -> advisory entries, compiled per package against the
+//!   package's sorted boundary versions (a range index: a binary search and integer
+//!   comparisons per component version); alias groups merged (one vulnerability per group);
+//!   withdrawn records ignored; re-imports by `modified` (same: no-op, newer: replace), with an
+//!   [`ImportReport`] of what changed.
 //! - [`ProductIndex`]: package key -> product versions and components, from the SBOM
 //!   registered per product version, grouped by distinct package version.
 //! - [`Matcher`]: both, with the verdicts per distinct package version between them, kept up
@@ -46,6 +48,7 @@ mod model;
 mod products;
 pub mod render;
 pub mod synthetic;
+mod table;
 mod vex;
 
 pub use advisories::AdvisoryIndex;

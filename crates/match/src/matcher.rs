@@ -11,23 +11,42 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use iotlabel_vuln::{KevCatalog, Sbom, VexStatement, Vulnerability};
+use iotlabel_vuln::{KevCatalog, Sbom, Severity, VexStatement, Vulnerability};
 use rayon::prelude::*;
 
 use crate::advisories::AdvisoryIndex;
-use crate::aliases::GroupInfo;
+use crate::aliases::{GroupInfo, Ids};
 use crate::error::MatchError;
-use crate::evaluate::{AffectedDetail, Hit, Outcome, evaluate};
+use crate::evaluate::{Hit, evaluate};
 use crate::exploited::KevIndex;
 use crate::model::{
-    Changes, Finding, FindingChange, FindingStatus, NotEvaluable, Phase, ProductChanges,
-    ProductReport, ProductVersionId, Progress,
+    Changes, ComponentRef, Finding, FindingChange, FindingStatus, NotEvaluable, Phase,
+    ProductChanges, ProductReport, ProductVersionId, Progress, VexSource,
 };
 use crate::products::{Product, ProductIndex, Slot};
 use crate::vex;
 
 /// Package versions evaluated in parallel between two progress reports.
 const CHUNK: usize = 16_384;
+
+/// One vulnerability whose verdict for a package version changed: the old and the new hit,
+/// and, for affected ones, the finding for one of the package version's components.
+struct Pair<'a> {
+    old: Option<&'a Hit>,
+    new: Option<&'a Hit>,
+    old_finding: Option<Finding>,
+    new_finding: Option<Finding>,
+}
+
+/// What the findings of one component of a product version share, worked out once.
+struct Place<'a> {
+    product: &'a Product,
+    component: Option<&'a ComponentRef>,
+    /// The package key as findings show it (`PyPI/jinja2`).
+    package: &'a str,
+    /// The version matched, which explanations quote.
+    version: &'a str,
+}
 
 /// Incremental matching of registered SBOMs against advisories, with KEV and VEX.
 #[derive(Default)]
@@ -212,7 +231,8 @@ impl Matcher {
         for key in &keys {
             for p in self.products.package_versions_of(key) {
                 for hit in self.hits_of(p) {
-                    if groups.iter().any(|g| Arc::ptr_eq(g, &hit.group)) {
+                    // By primary id: hits keep copies of their vulnerability's ids.
+                    if groups.iter().any(|g| *g.primary == *hit.primary()) {
                         targets.push((p, hit.clone()));
                     }
                 }
@@ -269,11 +289,7 @@ impl Matcher {
     pub fn stats(&self) -> MatcherStats {
         let mut findings = 0;
         for p in 0..self.products.package_version_count() as u32 {
-            let affected = self
-                .hits_of(p)
-                .iter()
-                .filter(|h| matches!(h.outcome, Outcome::Affected(_)))
-                .count();
+            let affected = self.hits_of(p).iter().filter(|h| h.is_affected()).count();
             let instances = self
                 .products
                 .package_version_at(p)
@@ -347,24 +363,20 @@ impl Matcher {
                 total,
             });
         }
-        let mut changes = BTreeMap::new();
+        let mut collected = Vec::new();
         for (p, old) in replaced {
-            self.diff_into(p, old.as_deref().unwrap_or_default(), &mut changes);
+            self.diff_into(p, old.as_deref().unwrap_or_default(), &mut collected);
         }
-        for c in changes.values_mut() {
-            sort_changes(c);
-        }
-        changes.retain(|_, c: &mut ProductChanges| !c.is_empty());
-        changes
+        file_changes(collected)
     }
 
     /// Fans the difference between a package version's old and current hits out to its
-    /// instances.
+    /// instances: appends the changes of each product version containing it (unsorted).
     fn diff_into(
         &self,
         package_version: u32,
         old: &[Hit],
-        changes: &mut BTreeMap<ProductVersionId, ProductChanges>,
+        changes: &mut Vec<(ProductVersionId, ProductChanges)>,
     ) {
         let new = self.hits_of(package_version);
         let Some(pv) = self.products.package_version_at(package_version) else {
@@ -377,14 +389,14 @@ impl Matcher {
         let (mut i, mut j) = (0, 0);
         while i < old.len() || j < new.len() {
             match (old.get(i), new.get(j)) {
-                (Some(o), Some(n)) if o.group.primary == n.group.primary => {
+                (Some(o), Some(n)) if o.primary() == n.primary() => {
                     if o != n {
                         pairs.push((Some(o), Some(n)));
                     }
                     i += 1;
                     j += 1;
                 }
-                (Some(o), Some(n)) if o.group.primary < n.group.primary => {
+                (Some(o), Some(n)) if o.primary() < n.primary() => {
                     pairs.push((Some(o), None));
                     i += 1;
                 }
@@ -399,47 +411,87 @@ impl Matcher {
                 (None, None) => break,
             }
         }
-        for instance in &pv.instances {
-            let Some(product) = self.products.product(instance.product) else {
-                continue;
-            };
-            let Some(slot) = product.slots.get(instance.slot as usize) else {
-                continue;
-            };
-            for &(o, n) in &pairs {
-                let entry = changes.entry(product.id.clone()).or_default();
-                if let (Some(o), Some(n)) = (o, n)
-                    && let (Outcome::Affected(od), Outcome::Affected(nd)) = (&o.outcome, &n.outcome)
-                {
-                    let before = self.finding(product, slot, &o.group, od);
-                    let after = self.finding(product, slot, &n.group, nd);
-                    if before != after {
-                        entry.updated.push(FindingChange { before, after });
+        if pairs.is_empty() {
+            return;
+        }
+        let package = self.package_name(package_version);
+        // A new advisory for a popular package reaches tens of thousands of product versions:
+        // their findings are copied from one built for the first of them, on every core, then
+        // filed in order.
+        let Some(first) = pv.instances.iter().find_map(|instance| {
+            let product = self.products.product(instance.product)?;
+            let slot = product.slots.get(instance.slot as usize)?;
+            Some(self.place(product, slot, &package))
+        }) else {
+            return;
+        };
+        let template = |hit: Option<&Hit>| {
+            hit.filter(|h| h.is_affected())
+                .map(|h| self.finding(&first, h))
+        };
+        let pairs: Vec<Pair<'_>> = pairs
+            .into_iter()
+            .map(|(o, n)| Pair {
+                old: o,
+                new: n,
+                old_finding: template(o),
+                new_finding: template(n),
+            })
+            .collect();
+        changes.par_extend(
+            pv.instances
+                .par_iter()
+                .with_min_len(64)
+                .filter_map(|instance| {
+                    let product = self.products.product(instance.product)?;
+                    let slot = product.slots.get(instance.slot as usize)?;
+                    let place = self.place(product, slot, &package);
+                    let mut entry = ProductChanges::default();
+                    for pair in &pairs {
+                        self.diff_one(&place, slot, pair, &mut entry);
                     }
-                    continue;
-                }
-                if let Some(o) = o {
-                    match &o.outcome {
-                        Outcome::Affected(d) => {
-                            entry
-                                .resolved
-                                .push(self.finding(product, slot, &o.group, d));
-                        }
-                        Outcome::NotEvaluable { record, reason } => entry
-                            .not_evaluable_removed
-                            .push(self.not_evaluable(product, slot, &o.group, record, reason)),
-                    }
-                }
-                if let Some(n) = n {
-                    match &n.outcome {
-                        Outcome::Affected(d) => {
-                            entry.new.push(self.finding(product, slot, &n.group, d));
-                        }
-                        Outcome::NotEvaluable { record, reason } => entry
-                            .not_evaluable_added
-                            .push(self.not_evaluable(product, slot, &n.group, record, reason)),
-                    }
-                }
+                    (!entry.is_empty()).then(|| (product.id.clone(), entry))
+                }),
+        );
+    }
+
+    /// What one vulnerability's change of verdict changes for one component.
+    fn diff_one(
+        &self,
+        place: &Place<'_>,
+        slot: &Slot,
+        pair: &Pair<'_>,
+        entry: &mut ProductChanges,
+    ) {
+        let product = place.product;
+        if let (Some(o), Some(n), Some(old_finding), Some(new_finding)) =
+            (pair.old, pair.new, &pair.old_finding, &pair.new_finding)
+        {
+            let before = self.finding_like(old_finding, place, o);
+            let after = self.finding_like(new_finding, place, n);
+            if before != after {
+                push(&mut entry.updated, FindingChange { before, after });
+            }
+            return;
+        }
+        if let Some(o) = pair.old {
+            if let Some(template) = &pair.old_finding {
+                push(&mut entry.resolved, self.finding_like(template, place, o));
+            } else {
+                push(
+                    &mut entry.not_evaluable_removed,
+                    self.not_evaluable(product, slot, o),
+                );
+            }
+        }
+        if let Some(n) = pair.new {
+            if let Some(template) = &pair.new_finding {
+                push(&mut entry.new, self.finding_like(template, place, n));
+            } else {
+                push(
+                    &mut entry.not_evaluable_added,
+                    self.not_evaluable(product, slot, n),
+                );
             }
         }
     }
@@ -452,25 +504,36 @@ impl Matcher {
             unmatchable: product.unmatchable.clone(),
             ..ProductReport::default()
         };
-        // Findings are large and a product version can have thousands: no regrowing.
-        let hits: usize = product
+        let packages: Vec<String> = product
             .slots
             .iter()
-            .map(|slot| self.hits_of(slot.package_version).len())
-            .sum();
-        report.findings.reserve(hits);
-        for slot in &product.slots {
+            .map(|slot| self.package_name(slot.package_version))
+            .collect();
+        let places: Vec<Place<'_>> = product
+            .slots
+            .iter()
+            .zip(&packages)
+            .map(|(slot, package)| self.place(product, slot, package))
+            .collect();
+        let mut affected: Vec<(&Place<'_>, &Hit)> = Vec::new();
+        for (place, slot) in places.iter().zip(&product.slots) {
             for hit in self.hits_of(slot.package_version) {
-                match &hit.outcome {
-                    Outcome::Affected(detail) => report
-                        .findings
-                        .push(self.finding(product, slot, &hit.group, detail)),
-                    Outcome::NotEvaluable { record, reason } => report
+                if hit.is_affected() {
+                    affected.push((place, hit));
+                } else {
+                    report
                         .not_evaluable
-                        .push(self.not_evaluable(product, slot, &hit.group, record, reason)),
+                        .push(self.not_evaluable(product, slot, hit));
                 }
             }
         }
+        // A product version can have tens of thousands of findings, each a score of small
+        // allocations: built on every core, straight into their places in the vector.
+        report.findings = affected
+            .par_iter()
+            .with_min_len(256)
+            .map(|(place, hit)| self.finding(place, hit))
+            .collect();
         report
     }
 
@@ -478,12 +541,13 @@ impl Matcher {
     fn materialise_targets(&self, targets: &[(u32, Hit)]) -> Vec<Finding> {
         let mut out = Vec::new();
         for (p, hit) in targets {
-            let Outcome::Affected(detail) = &hit.outcome else {
+            if !hit.is_affected() {
                 continue;
-            };
+            }
             let Some(pv) = self.products.package_version_at(*p) else {
                 continue;
             };
+            let package = self.package_name(*p);
             for instance in &pv.instances {
                 let Some(product) = self.products.product(instance.product) else {
                     continue;
@@ -491,63 +555,103 @@ impl Matcher {
                 let Some(slot) = product.slots.get(instance.slot as usize) else {
                     continue;
                 };
-                out.push(self.finding(product, slot, &hit.group, detail));
+                out.push(self.finding(&self.place(product, slot, &package), hit));
             }
         }
         out
     }
 
-    fn finding(
-        &self,
-        product: &Product,
-        slot: &Slot,
-        group: &GroupInfo,
-        detail: &AffectedDetail,
-    ) -> Finding {
-        let component = self
-            .products
-            .component(slot.component)
-            .cloned()
-            .unwrap_or_default();
-        let package = self
-            .products
-            .package_version_at(slot.package_version)
+    /// What the findings of one component of a product version share.
+    fn place<'a>(&'a self, product: &'a Product, slot: &Slot, package: &'a str) -> Place<'a> {
+        let package_version = self.products.package_version_at(slot.package_version);
+        Place {
+            product,
+            component: self.products.component(slot.component),
+            package,
+            version: package_version.map_or("", |pv| &pv.version),
+        }
+    }
+
+    /// The package key of a package version as findings show it (`PyPI/jinja2`).
+    fn package_name(&self, package_version: u32) -> String {
+        self.products
+            .package_version_at(package_version)
             .and_then(|pv| self.products.key_at(pv.key))
             .map(|k| k.to_string())
-            .unwrap_or_default();
-        let (status, vex) = match vex::deciding_statement(&product.vex, group, &component, product)
-        {
+            .unwrap_or_default()
+    }
+
+    /// The status a product version's VEX statements give a finding, and the deciding one.
+    fn status(
+        &self,
+        product: &Product,
+        group: &impl Ids,
+        component: &ComponentRef,
+    ) -> (FindingStatus, Option<VexSource>) {
+        match vex::deciding_statement(&product.vex, group, component, product) {
             Some(statement) => {
                 let (status, source) = vex::status_from(statement);
                 (status, Some(source))
             }
             None => (FindingStatus::Affected, None),
-        };
-        Finding {
-            product_version: product.id.clone(),
-            vulnerability: group.primary.to_string(),
-            aliases: group.aliases(),
-            package,
-            component,
-            status,
-            vex,
-            fixed_versions: detail.fixed.iter().map(|v| v.to_string()).collect(),
-            exploited: self.kev.exploited(group),
-            explanation: detail.explanation.to_string(),
-            decided_by: detail.record.to_string(),
-            severity: detail.severity.to_vec(),
-            summary: detail.summary.as_deref().map(str::to_owned),
         }
     }
 
-    fn not_evaluable(
-        &self,
-        product: &Product,
-        slot: &Slot,
-        group: &GroupInfo,
-        record: &str,
-        reason: &str,
-    ) -> NotEvaluable {
+    /// The finding of `hit` for another component of the same package version, given that
+    /// finding for any one of them (`template`): only the product version, the component and
+    /// the status differ. Copying is cheaper than building when a new advisory gives the same
+    /// finding to thousands of product versions.
+    fn finding_like(&self, template: &Finding, place: &Place<'_>, hit: &Hit) -> Finding {
+        let component = place.component.cloned().unwrap_or_default();
+        let ids = hit.ids();
+        let (status, vex) = self.status(place.product, &ids, &component);
+        Finding {
+            product_version: place.product.id.clone(),
+            vulnerability: template.vulnerability.clone(),
+            aliases: template.aliases.clone(),
+            package: template.package.clone(),
+            component,
+            status,
+            vex,
+            fixed_versions: template.fixed_versions.clone(),
+            exploited: template.exploited.clone(),
+            explanation: template.explanation.clone(),
+            decided_by: template.decided_by.clone(),
+            severity: template.severity.clone(),
+            summary: template.summary.clone(),
+        }
+    }
+
+    /// The finding of an affected hit for one component of a product version.
+    fn finding(&self, place: &Place<'_>, hit: &Hit) -> Finding {
+        let component = place.component.cloned().unwrap_or_default();
+        let ids = hit.ids();
+        let product = place.product;
+        let (status, vex) = self.status(product, &ids, &component);
+        Finding {
+            product_version: product.id.clone(),
+            vulnerability: hit.primary().to_owned(),
+            aliases: hit.aliases().map(str::to_owned).collect(),
+            package: place.package.to_owned(),
+            component,
+            status,
+            vex,
+            fixed_versions: hit.fixed().map(str::to_owned).collect(),
+            exploited: self.kev.exploited(&ids),
+            explanation: hit.explanation(place.version),
+            decided_by: hit.record_id().to_owned(),
+            severity: hit
+                .severity()
+                .map(|(kind, score)| Severity {
+                    kind: kind.to_owned(),
+                    score: score.to_owned(),
+                })
+                .collect(),
+            summary: hit.summary().map(str::to_owned),
+        }
+    }
+
+    fn not_evaluable(&self, product: &Product, slot: &Slot, hit: &Hit) -> NotEvaluable {
         NotEvaluable {
             product_version: product.id.clone(),
             component: self
@@ -555,11 +659,57 @@ impl Matcher {
                 .component(slot.component)
                 .cloned()
                 .unwrap_or_default(),
-            vulnerability: group.primary.to_string(),
-            advisory: record.to_owned(),
-            reason: reason.to_owned(),
+            vulnerability: hit.primary().to_owned(),
+            advisory: hit.record_id().to_owned(),
+            reason: hit.reason().unwrap_or_default().to_owned(),
         }
     }
+}
+
+/// The changes of product versions, filed by product version (one entry each, lists sorted).
+/// Sorted then built in one go: inserting tens of thousands of string keys into a map one by
+/// one costs more.
+fn file_changes(
+    collected: Vec<(ProductVersionId, ProductChanges)>,
+) -> BTreeMap<ProductVersionId, ProductChanges> {
+    // Sorting positions moves 4 bytes per step, not the changes themselves.
+    let mut order: Vec<u32> = (0..collected.len() as u32).collect();
+    order.par_sort_unstable_by(|&a, &b| {
+        let id = |i: u32| collected.get(i as usize).map(|(id, _)| id);
+        id(a).cmp(&id(b))
+    });
+    let mut slots: Vec<Option<(ProductVersionId, ProductChanges)>> =
+        collected.into_iter().map(Some).collect();
+    let mut filed: Vec<(ProductVersionId, ProductChanges)> = Vec::with_capacity(slots.len());
+    for (id, c) in order
+        .into_iter()
+        .filter_map(|i| slots.get_mut(i as usize).and_then(Option::take))
+    {
+        match filed.last_mut() {
+            Some((last, entry)) if *last == id => {
+                entry.new.extend(c.new);
+                entry.resolved.extend(c.resolved);
+                entry.updated.extend(c.updated);
+                entry.not_evaluable_added.extend(c.not_evaluable_added);
+                entry.not_evaluable_removed.extend(c.not_evaluable_removed);
+            }
+            _ => filed.push((id, c)),
+        }
+    }
+    filed.par_iter_mut().for_each(|(_, c)| sort_changes(c));
+    filed.retain(|(_, c)| !c.is_empty());
+    filed.into_iter().collect()
+}
+
+/// Pushes without over-allocating the first element: most product versions get one finding
+/// from a change, and a vector's first growth makes room for four (findings are large, and a
+/// new advisory can give tens of thousands of product versions one each). Later pushes grow
+/// as usual.
+fn push<T>(list: &mut Vec<T>, item: T) {
+    if list.capacity() == 0 {
+        list.reserve_exact(1);
+    }
+    list.push(item);
 }
 
 fn sort_changes(c: &mut ProductChanges) {

@@ -256,6 +256,7 @@ impl Corpus {
             severity,
             affected,
             references: Vec::new(),
+            cwes: Vec::new(),
             source: AdvisorySource {
                 format: AdvisoryFormat::OsvJson,
                 origin: Origin::memory("synthetic"),
@@ -381,6 +382,7 @@ fn empty_advisory(index: u64) -> Vulnerability {
         severity: Vec::new(),
         affected: Vec::new(),
         references: Vec::new(),
+        cwes: Vec::new(),
         source: AdvisorySource {
             format: AdvisoryFormat::OsvJson,
             origin: Origin::memory("synthetic"),

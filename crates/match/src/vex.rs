@@ -23,14 +23,14 @@ use iotlabel_vuln::advisory::aliases::normalise_id;
 use iotlabel_vuln::vex::{ProductRef, VersionSpec};
 use iotlabel_vuln::{Purl, VexStatement, VexStatus};
 
-use crate::aliases::GroupInfo;
+use crate::aliases::Ids;
 use crate::model::{ComponentRef, FindingStatus, VexSource};
 use crate::products::Product;
 
 /// The statement deciding a finding's status, if any.
 pub(crate) fn deciding_statement<'s>(
     statements: &'s [VexStatement],
-    group: &GroupInfo,
+    group: &impl Ids,
     component: &ComponentRef,
     product: &Product,
 ) -> Option<&'s VexStatement> {
@@ -44,7 +44,7 @@ pub(crate) fn deciding_statement<'s>(
     })
 }
 
-fn names_vulnerability(statement: &VexStatement, group: &GroupInfo) -> bool {
+fn names_vulnerability(statement: &VexStatement, group: &impl Ids) -> bool {
     std::iter::once(&statement.vulnerability)
         .chain(&statement.aliases)
         .any(|id| group.contains(&normalise_id(id)))

@@ -21,7 +21,9 @@ pub mod model;
 pub mod monitor;
 pub mod monitor_store;
 pub mod registry;
+pub mod stats;
 pub mod store;
+mod vex_export;
 
 pub use config::RegistryConfig;
 pub use db::{Backend, Db};

@@ -32,8 +32,10 @@ use crate::store::{self, Write};
 
 /// The matcher and the limits for outside documents.
 pub struct Monitor {
-    matcher: Mutex<Matcher>,
-    limits: Limits,
+    pub(crate) matcher: Mutex<Matcher>,
+    pub(crate) limits: Limits,
+    /// The weakness classes of vulnerabilities, kept with the matcher (rebuilt with it).
+    cwes: std::sync::RwLock<crate::stats::CweIndex>,
 }
 
 impl Monitor {
@@ -47,6 +49,7 @@ impl Monitor {
         Self {
             matcher: Mutex::new(Matcher::new()),
             limits,
+            cwes: Default::default(),
         }
     }
 }
@@ -233,6 +236,8 @@ impl Registry {
                 .map_err(|e| invalid_document("a stored SBOM", e))?;
             sboms.push((pv_id(&pv)?, sbom));
         }
+        let mut cwes = crate::stats::CweIndex::default();
+        cwes.add_records(&records);
         let mut matcher = Matcher::new();
         matcher.add_advisories(&records);
         matcher.add_sboms(sboms.iter().map(|(pv, s)| (pv, s)));
@@ -249,7 +254,9 @@ impl Registry {
             let kev = KevCatalog::parse(&bytes, &Origin::memory(&sha), &limits)
                 .map_err(|e| invalid_document("the stored KEV catalogue", e))?;
             matcher.set_kev(&kev);
+            cwes.set_kev(&kev);
         }
+        *self.monitor.cwes.write().unwrap_or_else(|e| e.into_inner()) = cwes;
         Ok(matcher)
     }
 
@@ -322,6 +329,11 @@ impl Registry {
             });
         }
         let changes = matcher.add_advisories(&records);
+        self.monitor
+            .cwes
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .add_records(&records);
         let document = StoredDocument {
             sha256: sha.clone(),
             media_type: if format == "csaf" {
@@ -390,6 +402,11 @@ impl Registry {
             });
         }
         let changed = matcher.set_kev(&kev);
+        self.monitor
+            .cwes
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .set_kev(&kev);
         let document = StoredDocument {
             sha256: sha.clone(),
             media_type: "application/json",
@@ -659,7 +676,13 @@ impl Registry {
                 let detail = serde_json::to_string(f)
                     .map_err(|e| RegistryError::Config(format!("finding as JSON: {e}")))?;
                 let before = stored.get(&key);
-                if before.is_some_and(|b| b.detail == detail) {
+                let cwes = self
+                    .monitor
+                    .cwes
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .of(f);
+                if before.is_some_and(|b| b.detail == detail && b.cwes == cwes) {
                     continue;
                 }
                 match before {
@@ -679,6 +702,7 @@ impl Registry {
                         .map(|d| d.to_string()),
                     first_seen: before.map_or(at, |b| b.first_seen),
                     detail,
+                    cwes,
                 });
             }
             let remove: Vec<(String, String)> = stored

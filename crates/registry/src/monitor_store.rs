@@ -28,6 +28,31 @@ pub struct FindingRow {
     pub first_seen: i64,
     /// The whole finding as JSON (the matcher's `Finding`).
     pub detail: String,
+    /// Its weakness classes (CWE ids), from the advisories and KEV.
+    pub cwes: Vec<String>,
+}
+
+/// Records that a finding stopped counting against its product (if it did count until now),
+/// for the time to remediate. `how`: `fixed`, `not_affected` or `gone`.
+async fn record_resolution(
+    tx: &mut Transaction<'_, Any>,
+    product_version_id: &str,
+    component_ref: &str,
+    vulnerability: &str,
+    how: &str,
+    now: i64,
+) -> Result<(), RegistryError> {
+    sqlx::query("INSERT INTO finding_resolutions (product_version_id, component_ref, vulnerability, exploited, first_seen, resolved_at, how) \
+         SELECT product_version_id, component_ref, vulnerability, CASE WHEN exploited_cve IS NULL THEN 0 ELSE 1 END, first_seen, $1, $2 \
+         FROM findings WHERE product_version_id = $3 AND component_ref = $4 AND vulnerability = $5 AND open = 1")
+        .bind(now)
+        .bind(how)
+        .bind(product_version_id)
+        .bind(component_ref)
+        .bind(vulnerability)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// A change to monitoring state.
@@ -174,6 +199,15 @@ pub(crate) async fn apply(
             remove,
         } => {
             for (component, vulnerability) in remove {
+                record_resolution(
+                    tx,
+                    product_version_id,
+                    component,
+                    vulnerability,
+                    "gone",
+                    now,
+                )
+                .await?;
                 sqlx::query("DELETE FROM findings WHERE product_version_id = $1 AND component_ref = $2 AND vulnerability = $3")
                     .bind(product_version_id)
                     .bind(component)
@@ -182,8 +216,19 @@ pub(crate) async fn apply(
                     .await?;
             }
             for f in upsert {
-                sqlx::query("INSERT INTO findings (product_version_id, component_ref, vulnerability, status, open, exploited_cve, kev_due, first_seen, updated_at, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                     ON CONFLICT (product_version_id, component_ref, vulnerability) DO UPDATE SET status = excluded.status, open = excluded.open, exploited_cve = excluded.exploited_cve, kev_due = excluded.kev_due, updated_at = excluded.updated_at, detail = excluded.detail")
+                if !f.open {
+                    record_resolution(
+                        tx,
+                        product_version_id,
+                        &f.component_ref,
+                        &f.vulnerability,
+                        &f.status,
+                        now,
+                    )
+                    .await?;
+                }
+                sqlx::query("INSERT INTO findings (product_version_id, component_ref, vulnerability, status, open, exploited_cve, kev_due, first_seen, updated_at, detail, cwes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                     ON CONFLICT (product_version_id, component_ref, vulnerability) DO UPDATE SET status = excluded.status, open = excluded.open, exploited_cve = excluded.exploited_cve, kev_due = excluded.kev_due, updated_at = excluded.updated_at, detail = excluded.detail, cwes = excluded.cwes")
                     .bind(product_version_id)
                     .bind(&f.component_ref)
                     .bind(&f.vulnerability)
@@ -194,6 +239,7 @@ pub(crate) async fn apply(
                     .bind(f.first_seen)
                     .bind(now)
                     .bind(&f.detail)
+                    .bind(f.cwes.join(" "))
                     .execute(&mut **tx)
                     .await?;
             }
@@ -286,7 +332,7 @@ pub async fn findings(
     product_version_id: &str,
 ) -> Result<Vec<FindingRow>, RegistryError> {
     let rows = sqlx::query(
-        "SELECT component_ref, vulnerability, status, open, exploited_cve, kev_due, first_seen, detail FROM findings WHERE product_version_id = $1 ORDER BY component_ref, vulnerability",
+        "SELECT component_ref, vulnerability, status, open, exploited_cve, kev_due, first_seen, detail, cwes FROM findings WHERE product_version_id = $1 ORDER BY component_ref, vulnerability",
     )
     .bind(product_version_id)
     .fetch_all(pool)
@@ -302,6 +348,10 @@ pub async fn findings(
                 kev_due: get_opt_str(r, "kev_due")?,
                 first_seen: get_i64(r, "first_seen")?,
                 detail: get_str(r, "detail")?,
+                cwes: get_str(r, "cwes")?
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect(),
             })
         })
         .collect()

@@ -126,6 +126,7 @@ impl Registry {
         };
         registry.register_issuer_key(now).await?;
         registry.record_catalog(now).await?;
+        crate::stats::backfill_facts(&registry).await?;
         registry.start_monitor(now).await?;
         Ok(registry)
     }
@@ -860,6 +861,8 @@ impl Registry {
             key: self.issuer.id().to_owned(),
             at: now_secs(now),
         };
+        let facts = crate::stats::facts_from_result(&assessment_id, &result_json)
+            .map_err(RegistryError::Config)?;
         let mut entries = vec![entry(&issuance)];
         let mut writes = vec![
             Write::Blob {
@@ -922,6 +925,7 @@ impl Registry {
                 entry: 0,
             },
         ]);
+        writes.push(Write::Facts(facts));
         // A new label replaces the product's earlier live labels: a new software version, or a
         // renewed declaration of the same version.
         let mut superseded = Vec::new();

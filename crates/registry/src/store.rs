@@ -171,6 +171,8 @@ pub enum Write {
     },
     /// Vulnerability monitoring state (advisories, SBOMs, VEX, findings, the KEV rule).
     Monitor(crate::monitor_store::MonitorWrite),
+    /// What an assessment says that the evidence dashboard counts.
+    Facts(crate::stats::FactsWrite),
     /// A catalogue version first used.
     CatalogVersion {
         /// Version.
@@ -448,6 +450,7 @@ pub async fn apply(
                 .await?;
         }
         Write::Monitor(w) => crate::monitor_store::apply(tx, w, now).await?,
+        Write::Facts(w) => crate::stats::apply(tx, w).await?,
         Write::CatalogVersion { version, snapshot } => {
             sqlx::query("INSERT INTO catalog_versions (version, snapshot, first_used_at) VALUES ($1, $2, $3) ON CONFLICT (version) DO NOTHING")
                 .bind(version)
@@ -639,6 +642,9 @@ pub struct LabelQuery {
     pub manufacturer: Option<String>,
     /// Category.
     pub category: Option<String>,
+    /// Catalogue profile the label was assessed under (a profile id such as
+    /// `consumer-baseline`).
+    pub profile: Option<String>,
     /// Minimum level.
     pub min_level: Option<u8>,
     /// Status.
@@ -682,6 +688,15 @@ pub async fn search_labels(
     if let Some(c) = &q.category {
         let a = next(&mut binds, c.clone());
         clauses.push(format!("p.category = {a}"));
+    }
+    if let Some(profile) = &q.profile {
+        // The profiles of each assessment are kept as facts (migration 0005), indexed by
+        // (kind, subject), so this is a lookup rather than a parse of stored results.
+        let a = next(&mut binds, profile.clone());
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM assessment_facts f WHERE f.assessment_id = l.assessment_id AND f.kind = '{}' AND f.subject = {a})",
+            crate::stats::PROFILE
+        ));
     }
     if let Some(s) = &q.status {
         let a = next(&mut binds, s.as_str().to_owned());
@@ -977,6 +992,29 @@ pub async fn catalog_versions(pool: &AnyPool) -> Result<Vec<(String, Vec<u8>)>, 
         .collect()
 }
 
+/// Catalogue versions used so far, oldest first, without their snapshots: (version, first used
+/// at, number of labels that name it). For the knowledge space's version history.
+pub async fn catalog_version_history(
+    pool: &AnyPool,
+) -> Result<Vec<(String, i64, i64)>, RegistryError> {
+    let rows = sqlx::query(
+        "SELECT v.version, v.first_used_at, \
+         (SELECT COUNT(*) FROM labels l WHERE l.catalog_version = v.version) AS labels \
+         FROM catalog_versions v ORDER BY v.first_used_at",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                get_str(r, "version")?,
+                get_i64(r, "first_used_at")?,
+                get_i64(r, "labels")?,
+            ))
+        })
+        .collect()
+}
+
 /// The tables a backup holds, in an order that respects foreign keys.
 pub const TABLES: &[&str] = &[
     "organisations",
@@ -986,6 +1024,8 @@ pub const TABLES: &[&str] = &[
     "blobs",
     "declarations",
     "assessments",
+    "assessment_facts",
+    "fact_counts",
     "keys",
     "labels",
     "status_events",
@@ -999,6 +1039,7 @@ pub const TABLES: &[&str] = &[
     "sboms",
     "vex_documents",
     "findings",
+    "finding_resolutions",
 ];
 
 /// A setting's value.
@@ -1061,4 +1102,14 @@ pub async fn organisation_kind(pool: &AnyPool, id: &str) -> Result<Option<String
         .fetch_optional(pool)
         .await?;
     row.map(|r| get_str(&r, "kind")).transpose()
+}
+
+/// The product categories labelled products have, for search forms.
+pub async fn label_categories(pool: &AnyPool) -> Result<Vec<String>, RegistryError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT DISTINCT p.category FROM products p JOIN product_versions pv ON pv.product_id = p.id JOIN labels l ON l.product_version_id = pv.id ORDER BY p.category LIMIT 500",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(c,)| c).collect())
 }

@@ -46,9 +46,22 @@ fn check(limiter: Option<&DefaultKeyedRateLimiter<IpAddr>>, ip: IpAddr) -> Resul
     })
 }
 
+/// Where the web pages' vulnerability-report form posts (iotlabel-web); it shares the API's
+/// report quota.
+pub const WEB_REPORT_PATH: &str = "/report";
+
+/// Marks a web report submission that is over the report quota, with the seconds to wait: the
+/// page answers it in HTML (a problem+json body would mean nothing to a person in a browser).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportQuotaExceeded(pub u64);
+
 /// Rate-limits by client address: reads against the public quota, writes against the write
 /// quota.
-pub async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn rate_limit(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -71,6 +84,13 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
         && let Err(p) = check(state.0.report_limiter.as_ref(), ip)
     {
         return p.into_response();
+    }
+    if request.method() == Method::POST
+        && request.uri().path() == WEB_REPORT_PATH
+        && let Err(p) = check(state.0.report_limiter.as_ref(), ip)
+    {
+        let wait = p.retry_after.unwrap_or(1);
+        request.extensions_mut().insert(ReportQuotaExceeded(wait));
     }
     next.run(request).await
 }

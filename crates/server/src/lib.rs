@@ -18,10 +18,10 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use http_body_util::BodyExt;
@@ -33,8 +33,14 @@ pub use state::AppState;
 
 use crate::problem::Problem;
 
-/// The whole application.
+/// The API and the log alone (no web pages).
 pub fn app(state: AppState) -> Router {
+    app_with_pages(state, Router::new())
+}
+
+/// The API and the log with `pages` (the web crate's routes) beside them, all behind the same
+/// limits, timeouts and metrics.
+pub fn app_with_pages(state: AppState, pages: Router<AppState>) -> Router {
     let (api, tiles, _) = api::routers();
     let upload = state.registry().config.max_upload_bytes;
     let openapi = api::openapi_json();
@@ -53,7 +59,7 @@ pub fn app(state: AppState) -> Router {
                 )
             }),
         )
-        .route("/L/{id}", get(label_page))
+        .merge(pages)
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::metrics))
         // A declaration in JSON is escaped text: allow twice the upload size for the envelope.
@@ -86,17 +92,6 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The label page a QR code leads to. Until the web pages exist it answers with the label's
-/// API document.
-async fn label_page(Path(id): Path<String>) -> Redirect {
-    let id: String = id
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .take(64)
-        .collect();
-    Redirect::to(&format!("/api/v1/labels/{id}"))
-}
-
 /// `GET /healthz`: the database answers and the log has a checkpoint.
 async fn healthz(State(state): State<AppState>) -> Response {
     let db_ok = sqlx_ping(&state).await;
@@ -126,10 +121,14 @@ async fn security_headers(request: Request, next: Next) -> Response {
     );
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    h.insert(
-        "content-security-policy",
-        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-    );
+    // Web pages set their own policy (a stylesheet by hash, forms to this site); everything
+    // else gets the strictest one.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    }
     response
 }
 
@@ -138,10 +137,14 @@ async fn security_headers(request: Request, next: Next) -> Response {
 async fn problems_everywhere(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
+    // Web pages answer errors with a page of their own.
     let is_problem = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+        .is_some_and(|v| {
+            v.as_bytes().starts_with(b"application/problem+json")
+                || v.as_bytes().starts_with(b"text/html")
+        });
     if !(status.is_client_error() || status.is_server_error()) || is_problem {
         return response;
     }
@@ -190,16 +193,27 @@ pub fn spawn_sweeper(state: AppState) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// Serves until `shutdown` resolves, then lets in-flight requests finish and flushes the log.
+/// Serves the API alone until `shutdown` resolves, then lets in-flight requests finish and
+/// flushes the log.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_app(listener, state.clone(), app(state), shutdown).await
+}
+
+/// Serves `router` (built on `state`, e.g. with web pages) like [`serve`].
+pub async fn serve_app(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let sweeper = spawn_sweeper(state.clone());
     let result = axum::serve(
         listener,
-        app(state.clone()).into_make_service_with_connect_info::<SocketAddr>(),
+        router.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await;

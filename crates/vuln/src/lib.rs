@@ -41,7 +41,7 @@ pub use advisory::csaf::CsafDocument;
 pub use advisory::kev::{KevCatalog, KevEntry, RansomwareUse};
 pub use advisory::model::{
     AdvisoryFormat, AdvisorySource, Affected, Event, Package, Range, RangeKind, Reference,
-    Severity, Vulnerability,
+    Severity, Vulnerability, normalise_cwe,
 };
 pub use advisory::{OsvLoad, Skipped, load_osv, load_osv_zip_bytes};
 pub use ecosystem::{Ecosystem, PackageKey};

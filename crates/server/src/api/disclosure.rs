@@ -87,6 +87,22 @@ pub struct NewDisclosure {
     pub reporter_name: Option<String>,
 }
 
+impl From<NewDisclosure> for NewReport {
+    fn from(n: NewDisclosure) -> Self {
+        NewReport {
+            product_id: n.product_id,
+            label_id: n.label_id,
+            title: n.title,
+            description: n.description,
+            affected_versions: n.affected_versions,
+            cvss_vector: n.cvss_vector,
+            severity: n.severity,
+            reporter_contact: n.reporter_contact,
+            reporter_name: n.reporter_name,
+        }
+    }
+}
+
 /// A report received.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DisclosureReceipt {
@@ -344,20 +360,7 @@ pub async fn submit(
     let n = body(json)?;
     let receipt = state
         .registry()
-        .submit_report(
-            &NewReport {
-                product_id: n.product_id,
-                label_id: n.label_id,
-                title: n.title,
-                description: n.description,
-                affected_versions: n.affected_versions,
-                cvss_vector: n.cvss_vector,
-                severity: n.severity,
-                reporter_contact: n.reporter_contact,
-                reporter_name: n.reporter_name,
-            },
-            Timestamp::now(),
-        )
+        .submit_report(&NewReport::from(n), Timestamp::now())
         .await?;
     let path = format!("{SUBMIT_PATH}/{}", receipt.id);
     let mut response = private(
@@ -524,7 +527,22 @@ pub async fn act(
     json: Result<Json<DisclosureAction>, JsonRejection>,
 ) -> ApiResult<Response> {
     let a = body(json)?;
-    let action = match a.action.as_str() {
+    let action = report_action(&a)?;
+    let now = Timestamp::now();
+    let report = state
+        .registry()
+        .act_on_report(&actor, &id, &action, a.note.as_deref(), now)
+        .await?;
+    Ok(private(
+        StatusCode::OK,
+        view(&state, report, false, None, now),
+    ))
+}
+
+/// The registry's action for a requested one (the API's body, or the web portal's form).
+pub fn report_action(a: &DisclosureAction) -> ApiResult<ReportAction> {
+    let a = a.clone();
+    Ok(match a.action.as_str() {
         "acknowledge" => ReportAction::Acknowledge,
         "triage" => ReportAction::Triage,
         "mark-exploited" => ReportAction::MarkExploited,
@@ -550,16 +568,7 @@ pub async fn act(
                 "action: `{other}` is not one of acknowledge, triage, mark-exploited, early-warning-sent, notification-sent, fixed, final-report-sent, reject, close"
             )));
         }
-    };
-    let now = Timestamp::now();
-    let report = state
-        .registry()
-        .act_on_report(&actor, &id, &action, a.note.as_deref(), now)
-        .await?;
-    Ok(private(
-        StatusCode::OK,
-        view(&state, report, false, None, now),
-    ))
+    })
 }
 
 /// What to publish.

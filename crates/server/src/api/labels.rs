@@ -36,7 +36,9 @@ fn check_id(id: &str) -> ApiResult<()> {
     Ok(())
 }
 
-pub(crate) async fn record(state: &AppState, id: &str) -> ApiResult<LabelRecord> {
+/// A label by id as people type it (lower case and the usual confusions accepted); a typo
+/// the check character catches is reported as such.
+pub async fn record(state: &AppState, id: &str) -> ApiResult<LabelRecord> {
     check_id(id)?;
     // Label ids are typed and read aloud: accept lower case and the usual confusions, and
     // say so when the check character shows a typo.
@@ -326,6 +328,7 @@ pub async fn search(
         text: q.q.clone().filter(|t| !t.trim().is_empty()),
         manufacturer: q.manufacturer.clone(),
         category: q.category.clone(),
+        profile: q.profile.clone(),
         min_level: q.min_level,
         status,
         support_end_from: q.support_until.clone(),
@@ -357,6 +360,7 @@ fn next_page(state: &AppState, q: &LabelSearch, limit: u32, offset: u32) -> Stri
     add("q", &q.q);
     add("manufacturer", &q.manufacturer);
     add("category", &q.category);
+    add("profile", &q.profile);
     add("status", &q.status);
     add("support_until", &q.support_until);
     if let Some(l) = q.min_level {
@@ -375,17 +379,17 @@ fn next_page(state: &AppState, q: &LabelSearch, limit: u32, offset: u32) -> Stri
     )
 }
 
-/// Percent-encodes everything but unreserved characters (RFC 3986).
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+/// Everything but RFC 3986's unreserved characters: what a query value must have encoded.
+pub const RESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes a query value: everything but unreserved characters (RFC 3986), so the
+/// value survives any query parser.
+pub fn percent_encode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, RESERVED).to_string()
 }
 
 /// A product and the labels of all its versions.

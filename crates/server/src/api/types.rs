@@ -243,6 +243,8 @@ pub struct LabelSearch {
     pub manufacturer: Option<String>,
     /// Product category.
     pub category: Option<String>,
+    /// Catalogue profile the label was assessed under (e.g. `consumer-baseline`).
+    pub profile: Option<String>,
     /// Minimum level.
     pub min_level: Option<u8>,
     /// Status.

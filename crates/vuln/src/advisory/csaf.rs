@@ -109,6 +109,8 @@ pub struct CsafVulnerability {
     pub references: Vec<String>,
     /// `release_date`.
     pub release_date: Option<Timestamp>,
+    /// CWE ids: CSAF 2.0's `cwe.id` (and 2.1's `cwes[].id`).
+    pub cwes: Vec<String>,
 }
 
 /// A remediation.
@@ -352,6 +354,7 @@ impl CsafDocument {
                         url: url.clone(),
                     })
                     .collect(),
+                cwes: v.cwes.clone(),
                 source: source.clone(),
             });
         }
@@ -539,6 +542,21 @@ fn read(doc: &Value, origin: &Origin) -> Result<CsafDocument, Error> {
                 }
             }
         }
+        let cwe_ids = v
+            .get("cwe")
+            .into_iter()
+            .chain(
+                v.get("cwes")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            )
+            .filter_map(|c| c.get("id").and_then(Value::as_str));
+        out.cwes = cwe_ids
+            .filter_map(crate::advisory::model::normalise_cwe)
+            .collect();
+        out.cwes.sort();
+        out.cwes.dedup();
         for r in walk.array(v, &path, "references") {
             if let Some(url) = r.get("url").and_then(Value::as_str) {
                 out.references.push(url.to_string());

@@ -35,8 +35,24 @@ pub struct Vulnerability {
     pub affected: Vec<Affected>,
     /// References.
     pub references: Vec<Reference>,
+    /// The weakness classes the record names, as CWE ids (`CWE-79`): OSV's
+    /// `database_specific.cwe_ids` (GitHub advisories), CSAF's `cwe`.
+    pub cwes: Vec<String>,
     /// Where the record came from.
     pub source: AdvisorySource,
+}
+
+/// A CWE id in its usual form (`CWE-79`), or `None` for anything else (`NVD-CWE-noinfo`,
+/// `NVD-CWE-Other`, free text).
+pub fn normalise_cwe(text: &str) -> Option<String> {
+    let t = text.trim();
+    let digits = t
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("CWE-"))
+        .map(|_| &t[4..])?;
+    (!digits.is_empty() && digits.len() <= 7 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("CWE-{}", digits.trim_start_matches('0')))
+        .filter(|c| c.len() > 4)
 }
 
 impl Vulnerability {

@@ -65,6 +65,19 @@ struct RawRecord {
     severity: Option<Vec<RawSeverity>>,
     affected: Option<Vec<RawAffected>>,
     references: Option<Vec<RawReference>>,
+    database_specific: Option<RawDatabaseSpecific>,
+}
+
+/// `database_specific` is free-form; GitHub advisories put their CWE ids there. Any other shape
+/// is ignored rather than rejected.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawDatabaseSpecific {
+    WithCwes {
+        cwe_ids: Vec<Text>,
+    },
+    #[allow(dead_code)]
+    Other(de::IgnoredAny),
 }
 
 #[derive(Deserialize)]
@@ -298,6 +311,18 @@ fn convert(
                 url: r.url.0,
             })
             .collect(),
+        cwes: match raw.database_specific {
+            Some(RawDatabaseSpecific::WithCwes { cwe_ids }) => {
+                let mut cwes: Vec<String> = cwe_ids
+                    .iter()
+                    .filter_map(|t| crate::advisory::model::normalise_cwe(&t.0))
+                    .collect();
+                cwes.sort();
+                cwes.dedup();
+                cwes
+            }
+            _ => Vec::new(),
+        },
         source: source.clone(),
     })
 }
