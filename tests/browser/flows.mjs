@@ -148,6 +148,14 @@ await flow('knowledge-search-report', async page => {
     assert.equal(response.status(), 200, path);
     await shoot(page, name);
   }
+  // A buyer looks for expired labels (the demo has one, expired by the registry's sweep) and
+  // opens it: the answer says so.
+  await page.goto(`${base}/search?status=expired`);
+  const expired = page.locator('tbody th a').first();
+  assert.ok(await expired.count() === 1, 'the demo has an expired label');
+  await expired.click();
+  assert.match(await page.textContent('#answer'), /expired/i);
+  await shoot(page, 'label-expired');
 });
 
 await browser.close();

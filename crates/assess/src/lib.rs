@@ -234,10 +234,10 @@ fn assess_prepared(engine: &Engine<'_>, inputs: &Inputs<'_>) -> AssessmentResult
                     .as_ref()
                     .map(|x| format!(" ({x})"))
                     .unwrap_or_default(),
-                if failing > 0 {
-                    format!(" {failing} point(s) still need attention.")
-                } else {
-                    String::new()
+                match failing {
+                    0 => String::new(),
+                    1 => " 1 point still needs attention.".to_owned(),
+                    n => format!(" {n} points still need attention."),
                 }
             ),
         },

@@ -152,11 +152,10 @@ fn summary(regime: &Regime, outcome: Outcome, rows: &[RowOutcome]) -> Text {
         .collect();
     match outcome {
         Outcome::Meets => Text::new(
-            format!(
-                "Meets {}: all {} requirement(s) met.",
-                regime.short,
-                rows.len()
-            ),
+            match rows.len() {
+                1 => format!("Meets {}: its one requirement is met.", regime.short),
+                n => format!("Meets {}: all {n} requirements met.", regime.short),
+            },
             format!("Meets {}.", regime.short),
         ),
         Outcome::DoesNotMeet => Text::new(

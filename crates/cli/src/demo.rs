@@ -200,6 +200,9 @@ pub async fn seed(
                 registry.attest(account, &envelope, now).await?;
             }
         }
+        if e.brand == "Veltra" {
+            expired_predecessor(registry, maker, e, now).await;
+        }
         match registry
             .submit(
                 maker,
@@ -316,6 +319,52 @@ pub async fn seed(
         data.join("demo-keys").display()
     );
     Ok(())
+}
+
+/// An earlier software version of an example, labelled longer ago than a label may be valid,
+/// and expired by the registry's sweep (through the log, like every status change): so that the
+/// demo shows a label in every state. Best effort: the demo goes on without it.
+async fn expired_predecessor(registry: &Registry, maker: &Account, e: &Example, now: Timestamp) {
+    let months = i64::from(registry.config.max_validity_months) + 1;
+    let Ok(then) = now
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .checked_sub(jiff::Span::new().months(months))
+        .map(|z| z.timestamp())
+    else {
+        return;
+    };
+    let Some(current) = e
+        .text
+        .lines()
+        .find(|l| l.trim_start().starts_with("software_version = "))
+    else {
+        return;
+    };
+    let older = e.text.replacen(current, "software_version = \"1.0.0\"", 1);
+    let issued = registry
+        .submit(
+            maker,
+            &older,
+            Syntax::Toml,
+            e.process.as_deref(),
+            None,
+            then,
+        )
+        .await;
+    match issued {
+        Ok(s) => {
+            let _ = registry.sweep(now).await;
+            eprintln!(
+                "  {:<11} level {}  {} {} 1.0.0 (issued {}, expired)",
+                s.label.id,
+                s.label.level,
+                s.label.brand,
+                s.label.model,
+                then.strftime("%Y-%m")
+            );
+        }
+        Err(err) => eprintln!("  (no expired example) {}: {err}", e.path.display()),
+    }
 }
 
 fn slug(name: &str) -> String {

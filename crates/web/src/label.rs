@@ -11,7 +11,9 @@ use std::sync::{Arc, Mutex};
 
 use askama::Template;
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use iotlabel_declaration::model::{DefaultPassword, Delivery};
@@ -249,13 +251,33 @@ struct LabelPage<'a> {
     open_count: u64,
 }
 
+/// The page comes from the rendered-page cache when the registry has not changed since it was
+/// drawn (see [`crate::page_cache`]); a scan in a shop then costs no database read.
 async fn label_page(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<String>,
 ) -> Response {
-    let result = render(&state, &ctx, &id).await;
-    ctx.respond(result)
+    // Taken before any read, so a commit while rendering leaves the entry unusable.
+    let generation = state.registry().log.generation();
+    let key = ctx.shared_page_key();
+    if let Some(key) = &key
+        && let Some(html) = ctx.web.pages.get(key, generation)
+    {
+        return ctx.html(StatusCode::OK, html);
+    }
+    match render(&state, &ctx, &id).await {
+        Ok(html) => {
+            let html = Bytes::from(html);
+            if let Some(key) = key
+                && !ctx.holds_form()
+            {
+                ctx.web.pages.put(key, generation, html.clone());
+            }
+            ctx.html(StatusCode::OK, html)
+        }
+        Err(e) => ctx.error(e),
+    }
 }
 
 fn answer(
@@ -323,7 +345,7 @@ pub async fn vulnerability_section(
     })
 }
 
-async fn render(state: &AppState, ctx: &PageCtx, id: &str) -> Result<Response, WebError> {
+async fn render(state: &AppState, ctx: &PageCtx, id: &str) -> Result<String, WebError> {
     let label = iotlabel_server::api::labels::record(state, id).await?;
     let now = Timestamp::now();
     let status = state.registry().effective_status(&label, now);
@@ -384,7 +406,8 @@ async fn render(state: &AppState, ctx: &PageCtx, id: &str) -> Result<Response, W
         report_href: ctx.href(&format!("/report?label={}", label.id)),
         label: &label,
     };
-    Ok(ctx.render(&page))
+    page.render()
+        .map_err(|e| WebError::Internal(format!("label page template: {e}")))
 }
 
 impl PageCtx {

@@ -22,6 +22,7 @@ pub mod i18n;
 pub mod knowledge;
 pub mod label;
 pub mod page;
+pub mod page_cache;
 pub mod portal;
 pub mod search;
 pub mod session;
@@ -54,6 +55,8 @@ pub struct Web {
     pub csp: HeaderValue,
     /// Consumer facts of declarations (see [`label`]).
     pub facts: label::FactsCache,
+    /// Rendered public pages (see [`page_cache`]).
+    pub pages: page_cache::PageCache,
 }
 
 impl Web {
@@ -71,6 +74,7 @@ impl Web {
             csp: HeaderValue::from_str(&csp)
                 .unwrap_or(HeaderValue::from_static("default-src 'none'")),
             facts: label::FactsCache::default(),
+            pages: page_cache::PageCache::default(),
         })
     }
 }

@@ -5,15 +5,17 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use askama::Template;
+use axum::body::Body;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
-use iotlabel_registry::{Account, RegistryError, Role};
+use iotlabel_registry::{Account, LabelStatus, RegistryError, Role};
 
 use crate::Web;
 use crate::i18n::{Lang, Tr};
+use crate::page_cache::PageKey;
 use crate::session::CsrfError;
 
 /// The context of one page request.
@@ -139,6 +141,17 @@ impl PageCtx {
             .map_err(WebError::Csrf)
     }
 
+    /// A label status in words, and the badge class that colours it (`ok`, `warn`, `bad`): the
+    /// same on every page, so a consumer, a manufacturer and an operator read the same word.
+    pub fn status_badge(&self, status: LabelStatus) -> (String, &'static str) {
+        let class = match status {
+            LabelStatus::Active => "ok",
+            LabelStatus::Superseded => "warn",
+            LabelStatus::Suspended | LabelStatus::Revoked | LabelStatus::Expired => "bad",
+        };
+        (self.t(&format!("status-{}", status.as_str())), class)
+    }
+
     /// Whether someone is signed in with a role.
     pub fn is(&self, role: Role) -> bool {
         self.account.as_ref().is_some_and(|a| a.role == role)
@@ -152,7 +165,7 @@ impl PageCtx {
     /// Renders a page with a status.
     pub fn render_status(&self, status: StatusCode, page: &impl Template) -> Response {
         match page.render() {
-            Ok(html) => self.finish(status, html),
+            Ok(html) => self.html(status, html),
             Err(e) => {
                 tracing::error!(error = %e, "page template failed");
                 (
@@ -164,8 +177,25 @@ impl PageCtx {
         }
     }
 
-    fn finish(&self, status: StatusCode, html: String) -> Response {
-        let mut response = (status, html).into_response();
+    /// The key under which this page may be kept for everyone ([`crate::page_cache`]), or
+    /// `None` when it is a signed-in person's own.
+    pub fn shared_page_key(&self) -> Option<PageKey> {
+        self.account.is_none().then(|| PageKey {
+            path: self.path.clone(),
+            lang: self.lang,
+            lang_in_url: self.lang_in_url,
+        })
+    }
+
+    /// Whether the page rendered so far holds a form (its CSRF token is this browser's).
+    pub fn holds_form(&self) -> bool {
+        self.csrf_used.load(Ordering::Relaxed)
+    }
+
+    /// An HTML response with the pages' headers (policy, caching, the CSRF cookie when a form
+    /// asked for its token).
+    pub fn html(&self, status: StatusCode, html: impl Into<Body>) -> Response {
+        let mut response = (status, html.into()).into_response();
         let h = response.headers_mut();
         h.insert(
             header::CONTENT_TYPE,

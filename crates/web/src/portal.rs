@@ -114,23 +114,13 @@ pub struct LabelRow {
     pub manufacturer: String,
 }
 
-/// The word and tone for a status.
-fn status_words(ctx: &PageCtx, status: LabelStatus) -> (String, &'static str) {
-    let tone = match status {
-        LabelStatus::Active => "ok",
-        LabelStatus::Suspended | LabelStatus::Superseded => "warn",
-        LabelStatus::Revoked | LabelStatus::Expired => "bad",
-    };
-    (ctx.t(&format!("portal-status-{}", status.as_str())), tone)
-}
-
 fn label_row(
     ctx: &PageCtx,
     state: &AppState,
     r: &iotlabel_registry::LabelRecord,
     now: Timestamp,
 ) -> LabelRow {
-    let (status, tone) = status_words(ctx, state.registry().effective_status(r, now));
+    let (status, tone) = ctx.status_badge(state.registry().effective_status(r, now));
     LabelRow {
         href: ctx.href(&format!("/portal/labels/{}", r.id)),
         id: r.id.clone(),
@@ -336,7 +326,7 @@ async fn home_inner(state: &AppState, ctx: &PageCtx, q: HomeQuery) -> Result<Res
     .into_iter()
     .map(|s| form::Choice {
         value: s.as_str().to_owned(),
-        label: status_words(ctx, s).0,
+        label: ctx.status_badge(s).0,
         checked: status == Some(s),
     })
     .collect();

@@ -214,14 +214,6 @@ impl SearchPage<'_> {
     }
 }
 
-fn status_class(s: LabelStatus) -> &'static str {
-    match s {
-        LabelStatus::Active => "ok",
-        LabelStatus::Superseded => "warn",
-        _ => "bad",
-    }
-}
-
 async fn search_page(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -242,15 +234,15 @@ async fn render(state: &AppState, ctx: &PageCtx, form: SearchForm) -> Result<Res
             let rows = labels
                 .into_iter()
                 .map(|l| {
-                    let status = registry.effective_status(&l, now);
+                    let (status, class) = ctx.status_badge(registry.effective_status(&l, now));
                     ResultRow {
                         href: ctx.href(&format!("/L/{}", l.id)),
                         name: product_name(&l.brand, &l.model),
                         manufacturer: l.manufacturer,
                         category: l.category,
                         level: l.level,
-                        status: ctx.t(&format!("status-{}", status.as_str())),
-                        class: status_class(status),
+                        status,
+                        class,
                         support: month_year(&l.support_end),
                         software: l.software_version,
                     }

@@ -116,6 +116,21 @@ pub struct AssessmentView {
     pub inputs: InputsView,
 }
 
+impl AssessmentView {
+    /// The level names in the page's language (the stored result has them in English).
+    fn in_language(mut self, catalog: &iotlabel_catalog::Catalog, lang: &str, level: u8) -> Self {
+        if let Some(name) = catalog.level_name_in(lang, level) {
+            self.level_name = Some(name.to_owned());
+        }
+        if let Some(next) = &mut self.next_level
+            && let Some(name) = catalog.level_name_in(lang, next.number)
+        {
+            next.name = name.to_owned();
+        }
+        self
+    }
+}
+
 /// A reason in both languages of the catalogue.
 #[derive(Debug, Deserialize, Default)]
 pub struct TextView {
@@ -317,14 +332,15 @@ async fn technical_page(
     ctx.respond(result)
 }
 
-fn history(events: Vec<StatusEvent>) -> Vec<HistoryRow> {
+fn history(ctx: &PageCtx, events: Vec<StatusEvent>) -> Vec<HistoryRow> {
+    let name = |s: iotlabel_registry::LabelStatus| ctx.t(&format!("status-{}", s.as_str()));
     events
         .into_iter()
         .map(|e| HistoryRow {
             at: date_time(e.at),
             change: match e.from {
-                Some(from) => format!("{from} → {}", e.to),
-                None => e.to.to_string(),
+                Some(from) => format!("{} → {}", name(from), name(e.to)),
+                None => name(e.to),
             },
             actor: e.actor,
             reason: e.reason,
@@ -343,7 +359,8 @@ async fn render(state: &AppState, ctx: &PageCtx, id: &str) -> Result<Response, W
                 digest,
                 serde_json::from_value::<AssessmentView>(json)
                     .map_err(|e| tracing::warn!(error = %e, "stored assessment not readable"))
-                    .ok(),
+                    .ok()
+                    .map(|a| a.in_language(&registry.catalog, ctx.lang.tag(), label.level)),
             ),
             None => (String::new(), None),
         };
@@ -399,21 +416,18 @@ async fn render(state: &AppState, ctx: &PageCtx, id: &str) -> Result<Response, W
         ),
         download("tech-dl-label-json", "JSON", api.clone()),
     ];
+    let (status_word, status_class) = ctx.status_badge(status);
     let page = TechnicalPage {
         ctx,
         name: product_name(&label.brand, &label.model),
-        status: status.to_string(),
-        status_class: match status {
-            iotlabel_registry::LabelStatus::Active => "ok",
-            iotlabel_registry::LabelStatus::Superseded => "warn",
-            _ => "bad",
-        },
+        status: status_word,
+        status_class,
         support_until: month_year(&label.support_end),
         assessment,
         assessment_sha256,
         findings: crate::findings::read(vulns.findings),
         monitored: vulns.monitored,
-        history: history(events),
+        history: history(ctx, events),
         downloads,
         checkpoint_size: registry.log.size(),
         plain_href: ctx.href(&format!("/L/{}", label.id)),
