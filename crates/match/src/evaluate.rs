@@ -113,6 +113,20 @@ impl Hit {
         }
     }
 
+    /// [`Hit::fixed`], as a finding owns them (no boxed iterator, one allocation of the
+    /// exact size).
+    pub fn fixed_owned(&self) -> Vec<String> {
+        match &self.outcome {
+            Outcome::Affected {
+                fixed: Some(fixed), ..
+            } => fixed.iter().map(|v| String::from(&**v)).collect(),
+            Outcome::Affected { fixed: None, .. } => {
+                self.shared.fixed(self.group).map(str::to_owned).collect()
+            }
+            Outcome::NotEvaluable { .. } => Vec::new(),
+        }
+    }
+
     /// Why `version` (the package version the hit was computed for) is affected, e.g.
     /// `introduced 1.2.0 <= 1.4.3 < fixed 1.4.5 (range 0, SEMVER)`; empty if it is not.
     pub fn explanation(&self, version: &str) -> String {

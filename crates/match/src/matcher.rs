@@ -587,11 +587,11 @@ impl Matcher {
         product: &Product,
         group: &impl Ids,
         component: &ComponentRef,
-    ) -> (FindingStatus, Option<VexSource>) {
+    ) -> (FindingStatus, Option<Box<VexSource>>) {
         match vex::deciding_statement(&product.vex, group, component, product) {
             Some(statement) => {
                 let (status, source) = vex::status_from(statement);
-                (status, Some(source))
+                (status, Some(Box::new(source)))
             }
             None => (FindingStatus::Affected, None),
         }
@@ -636,7 +636,7 @@ impl Matcher {
             component,
             status,
             vex,
-            fixed_versions: hit.fixed().map(str::to_owned).collect(),
+            fixed_versions: hit.fixed_owned(),
             exploited: self.kev.exploited(&ids),
             explanation: hit.explanation(place.version),
             decided_by: hit.record_id().to_owned(),

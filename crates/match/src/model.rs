@@ -221,7 +221,7 @@ pub struct Finding {
     /// The status (VEX, else affected).
     pub status: FindingStatus,
     /// The VEX statement that set the status, if any.
-    pub vex: Option<VexSource>,
+    pub vex: Option<Box<VexSource>>,
     /// Versions that fix it, from the advisories' `fixed` events for this package, in version
     /// order (unparsable ones last).
     pub fixed_versions: Vec<String>,

@@ -30,7 +30,6 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::fmt::Write;
 use std::sync::Arc;
 
 use iotlabel_versions::{EventKind, RangeType, Scheme, Version, sort_by_version};
@@ -481,32 +480,64 @@ impl Shared {
             return String::new();
         };
         let upper = upper.and_then(|u| self.events.get(u as usize));
-        let mut out = String::with_capacity(64 + version.len());
-        out.push_str(kind_name(introduced.kind));
-        out.push(' ');
-        out.push_str(self.text(introduced));
-        out.push_str(" <= ");
-        out.push_str(version);
-        match upper {
-            Some(e) if e.kind == EventKind::LastAffected => {
-                out.push_str(" <= last_affected ");
-                out.push_str(self.text(e));
-            }
-            Some(e) => {
-                out.push_str(" < ");
-                out.push_str(kind_name(e.kind));
-                out.push(' ');
-                out.push_str(self.text(e));
-            }
-            None => out.push_str(", no fixed version"),
-        }
         let kind = if range.semver_type {
             "SEMVER"
         } else {
             "ECOSYSTEM"
         };
-        // `write!` into the string itself: no temporary strings.
-        let _ = write!(out, " (range {}, {kind})", range.raw);
+        let introduced_kind = kind_name(introduced.kind);
+        let introduced_text = self.text(introduced);
+        // The parts between the upper event's words, and those words.
+        let (upper_sep, upper_kind, upper_text) = match upper {
+            Some(e) if e.kind == EventKind::LastAffected => {
+                (" <= last_affected ", "", self.text(e))
+            }
+            Some(e) => (" < ", kind_name(e.kind), self.text(e)),
+            None => (", no fixed version", "", ""),
+        };
+        let upper_space = if upper_kind.is_empty() { "" } else { " " };
+        // Written into one allocation of the exact length: tens of thousands of findings
+        // are built at once, and a reallocation or slack per explanation shows.
+        let raw = range.raw;
+        let digits = match raw {
+            0..=9 => 1,
+            10..=99 => 2,
+            100..=999 => 3,
+            1000..=9999 => 4,
+            _ => 5,
+        };
+        let parts = [
+            introduced_kind,
+            " ",
+            introduced_text,
+            " <= ",
+            version,
+            upper_sep,
+            upper_kind,
+            upper_space,
+            upper_text,
+            " (range ",
+        ];
+        let len = parts.iter().map(|p| p.len()).sum::<usize>() + digits + 2 + kind.len() + 1;
+        let mut out = String::with_capacity(len);
+        for part in parts {
+            out.push_str(part);
+        }
+        let mut place = 10_000;
+        while place > 1 && raw < place {
+            place /= 10;
+        }
+        loop {
+            out.push(char::from(b'0' + ((raw / place) % 10) as u8));
+            if place == 1 {
+                break;
+            }
+            place /= 10;
+        }
+        out.push_str(", ");
+        out.push_str(kind);
+        out.push(')');
+        debug_assert_eq!(out.len(), len);
         out
     }
 }
