@@ -5,21 +5,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
+use common::browser::{Browser, Page};
 use iotlabel_declaration::Syntax;
 use iotlabel_label::KeyPair;
 use iotlabel_registry::disclosure::ReportFilter;
 use iotlabel_registry::{Account, Db, Registry, RegistryConfig, Role};
-use iotlabel_server::api::labels::percent_encode;
 use iotlabel_server::{AppState, ServerConfig};
-use tower::ServiceExt;
 
 const HOSTILE: &str = "<script>alert(1)</script>";
 
@@ -92,96 +91,7 @@ impl Site {
     }
 
     fn browser(&self) -> Browser {
-        Browser {
-            app: self.app.clone(),
-            cookies: BTreeMap::new(),
-        }
-    }
-}
-
-struct Page {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Page {
-    fn csrf(&self) -> String {
-        let at = self
-            .body
-            .find("name=\"csrf\" value=\"")
-            .expect("a form with a CSRF field");
-        let rest = &self.body[at + "name=\"csrf\" value=\"".len()..];
-        rest[..rest.find('"').unwrap()].to_owned()
-    }
-}
-
-/// A browser: keeps cookies between requests.
-struct Browser {
-    app: Router,
-    cookies: BTreeMap<String, String>,
-}
-
-impl Browser {
-    async fn send(&mut self, mut req: Request<Body>) -> Page {
-        if !self.cookies.is_empty() {
-            let cookie = self
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            req.headers_mut()
-                .insert(header::COOKIE, cookie.parse().unwrap());
-        }
-        let response = self.app.clone().oneshot(req).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        for c in headers.get_all(header::SET_COOKIE) {
-            let c = c.to_str().unwrap();
-            let (pair, attrs) = c.split_once(';').unwrap_or((c, ""));
-            let (k, v) = pair.split_once('=').unwrap();
-            if v.is_empty() || attrs.contains("Max-Age=0") {
-                self.cookies.remove(k);
-            } else {
-                self.cookies.insert(k.to_owned(), v.to_owned());
-            }
-        }
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Page {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Page {
-        self.send(Request::get(path).body(Body::empty()).unwrap())
-            .await
-    }
-
-    async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let body = fields
-            .iter()
-            .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        self.send(
-            Request::post(path)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
-    }
-
-    async fn sign_in(&mut self, token: &str) {
-        let csrf = self.get("/portal").await.csrf();
-        let r = self
-            .post_form("/signin", &[("csrf", &csrf), ("token", token)])
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        assert!(self.cookies.contains_key("__Host-iotlabel-session"));
+        Browser::new(self.app.clone())
     }
 }
 
