@@ -353,7 +353,10 @@ async fn expired_predecessor(registry: &Registry, maker: &Account, e: &Example, 
         .await;
     match issued {
         Ok(s) => {
-            let _ = registry.sweep(now).await;
+            if let Err(err) = registry.sweep(now).await {
+                eprintln!("  (the older label was not expired) {err}");
+                return;
+            }
             eprintln!(
                 "  {:<11} level {}  {} {} 1.0.0 (issued {}, expired)",
                 s.label.id,

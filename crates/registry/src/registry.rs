@@ -575,7 +575,9 @@ impl Registry {
         Ok(id)
     }
 
-    async fn evidence_states(
+    /// The state of a declaration's evidence as the registry sees it: present by digest, or a
+    /// URL taken as declared; assessor evidence counts only with a registered attestation.
+    pub async fn evidence_states(
         &self,
         d: &Declaration,
     ) -> Result<BTreeMap<String, EvidenceState>, RegistryError> {

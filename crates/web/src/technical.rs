@@ -333,7 +333,7 @@ async fn technical_page(
 }
 
 fn history(ctx: &PageCtx, events: Vec<StatusEvent>) -> Vec<HistoryRow> {
-    let name = |s: iotlabel_registry::LabelStatus| ctx.t(&format!("status-{}", s.as_str()));
+    let name = |s| ctx.status_badge(s).0;
     events
         .into_iter()
         .map(|e| HistoryRow {

@@ -8,88 +8,15 @@
 mod common;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use common::HOSTILE;
 use common::browser::{BOUNDARY, Browser, multipart};
-use iotlabel_label::KeyPair;
-use iotlabel_registry::{Account, Db, LabelQuery, Registry, RegistryConfig, Role};
-use iotlabel_server::{AppState, ServerConfig};
-
-const HOSTILE: &str = "<script>alert(1)</script>";
-
-/// Text as the pages write it (askama's HTML escaping).
-fn html(s: &str) -> String {
-    s.replace('&', "&#38;")
-        .replace('<', "&#60;")
-        .replace('>', "&#62;")
-        .replace('"', "&#34;")
-        .replace('\'', "&#39;")
-}
-
-struct Site {
-    app: Router,
-    state: AppState,
-    operator_token: String,
-    operator: Account,
-    _dir: tempfile::TempDir,
-}
+use common::site::{Site, html};
+use iotlabel_registry::LabelQuery;
 
 impl Site {
-    async fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let catalog =
-            Arc::new(iotlabel_catalog::build(&iotlabel_catalog::Snapshot::embedded()).unwrap());
-        let registry = Registry::open(
-            Db::open(&iotlabel_registry::db::sqlite_url(dir.path()))
-                .await
-                .unwrap(),
-            catalog,
-            Arc::new(KeyPair::from_seed(&[7; 32])),
-            RegistryConfig {
-                public_url: "http://registry.test".into(),
-                ..RegistryConfig::default()
-            },
-            jiff::Timestamp::now(),
-        )
-        .await
-        .unwrap();
-        let operator_token = registry.bootstrap("Test Scheme").await.unwrap().unwrap();
-        let operator = registry.authenticate(&operator_token).await.unwrap();
-        let state = AppState::new(registry, ServerConfig::default()).unwrap();
-        let app = iotlabel_web::app(state.clone()).unwrap();
-        Self {
-            app,
-            state,
-            operator_token,
-            operator,
-            _dir: dir,
-        }
-    }
-
-    /// A manufacturer organisation with one account; its token.
-    async fn manufacturer(&self, name: &str) -> String {
-        let r = self.state.registry();
-        let org = r
-            .create_organisation(
-                &self.operator,
-                name,
-                Role::Manufacturer,
-                Some("security@example.test"),
-            )
-            .await
-            .unwrap();
-        r.create_account(&self.operator, &org, "web", Role::Manufacturer)
-            .await
-            .unwrap()
-    }
-
-    fn browser(&self) -> Browser {
-        Browser::new(self.app.clone())
-    }
-
     async fn labels(&self) -> u64 {
         self.state
             .registry()

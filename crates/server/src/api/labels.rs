@@ -311,8 +311,12 @@ pub async fn search(
             "support_until `{s}` is not a YYYY-MM month"
         )));
     }
-    if q.q.as_ref().is_some_and(|t| t.len() > 200) {
-        return Err(Problem::bad_request("q is at most 200 characters"));
+    for (name, value) in [("q", &q.q), ("profile", &q.profile)] {
+        if value.as_ref().is_some_and(|t| t.len() > 200) {
+            return Err(Problem::bad_request(format!(
+                "{name} is at most 200 characters"
+            )));
+        }
     }
     let limit = q.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {

@@ -4,11 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use iotlabel_assess::{DeclarationInput, EvidenceState, Inputs, Options};
+use iotlabel_assess::{DeclarationInput, Inputs, Options};
 use iotlabel_catalog::ProvisionId;
-use iotlabel_declaration::model::{Declaration, Producer};
-use iotlabel_declaration::{Integrity, Syntax};
-use iotlabel_registry::{Registry, RegistryError, store};
+use iotlabel_declaration::Syntax;
+use iotlabel_registry::Registry;
 use jiff::Timestamp;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -251,41 +250,6 @@ impl AssessmentShown {
     }
 }
 
-/// The state of a declaration's evidence as the registry sees it: present by digest, or a URL
-/// taken as declared; assessor evidence counts only with a registered attestation.
-async fn evidence_states(
-    registry: &Registry,
-    d: &Declaration,
-) -> Result<BTreeMap<String, EvidenceState>, RegistryError> {
-    let mut out = BTreeMap::new();
-    for e in &d.evidence {
-        let integrity = if e.url.is_some() {
-            Integrity::Remote
-        } else if store::has_blob(&registry.db.pool, &e.sha256).await? {
-            Integrity::Verified
-        } else {
-            Integrity::Missing
-        };
-        let attested = e.producer == Producer::Assessor
-            && store::attesting_assessors(&registry.db.pool, &e.sha256)
-                .await?
-                .iter()
-                .any(|a| {
-                    e.assessor
-                        .as_deref()
-                        .is_some_and(|n| n.eq_ignore_ascii_case(a))
-                });
-        out.insert(
-            e.id.clone(),
-            EvidenceState {
-                integrity,
-                attested,
-            },
-        );
-    }
-    Ok(out)
-}
-
 fn syntax_of(text: &str) -> Syntax {
     if text.trim_start().starts_with('{') {
         Syntax::Json
@@ -327,9 +291,9 @@ pub async fn preview(
         ),
         None => None,
     };
-    let evidence = evidence_states(registry, &decl).await.ok()?;
+    let evidence = registry.evidence_states(&decl).await.ok()?;
     let process_evidence = match &process_decl {
-        Some(p) => Some(evidence_states(registry, p).await.ok()?),
+        Some(p) => Some(registry.evidence_states(p).await.ok()?),
         None => None,
     };
     let digest = hex::encode(Sha256::digest(declaration.as_bytes()));

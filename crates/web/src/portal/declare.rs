@@ -27,7 +27,7 @@ use serde::Deserialize;
 use toml::{Table, Value};
 
 use super::assessment::{AssessmentShown, AssessmentView, preview};
-use super::form::{Field, FormState, Posted, ProblemLine, see_other, split_list};
+use super::form::{Field, FormState, Posted, ProblemLine, split_list, to_submitted_label};
 use super::labels::{canonical_id, owns};
 use super::require;
 use crate::page::{PageCtx, WebError};
@@ -1183,17 +1183,7 @@ async fn submit_inner(
             .submit(&account, &toml_text, Syntax::Toml, None, None, now)
             .await
         {
-            Ok(submitted) => {
-                let done = if submitted.created {
-                    "created"
-                } else {
-                    "existing"
-                };
-                return Ok(see_other(
-                    ctx,
-                    &format!("/portal/labels/{}?done={done}", submitted.label.id),
-                ));
-            }
+            Ok(submitted) => return Ok(to_submitted_label(ctx, &submitted)),
             Err(RegistryError::Invalid { message, problems }) => {
                 if problems.is_empty() {
                     form.fail_general(

@@ -360,6 +360,20 @@ pub fn see_other(ctx: &PageCtx, path: &str) -> Response {
     response
 }
 
+/// After a successful submission (form or upload): to the label's portal page, saying whether
+/// the label is new or the declaration had been labelled already.
+pub fn to_submitted_label(ctx: &PageCtx, submitted: &iotlabel_registry::Submitted) -> Response {
+    let done = if submitted.created {
+        "created"
+    } else {
+        "existing"
+    };
+    see_other(
+        ctx,
+        &format!("/portal/labels/{}?done={done}", submitted.label.id),
+    )
+}
+
 /// Splits a list typed as `1.2.3, 1.2.4` or one per line.
 pub fn split_list(text: &str) -> Vec<String> {
     text.split([',', '\n', ';'])

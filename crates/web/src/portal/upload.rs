@@ -14,7 +14,7 @@ use iotlabel_server::AppState;
 use jiff::Timestamp;
 
 use super::assessment::{AssessmentShown, preview};
-use super::form::{FormState, Posted, ProblemLine, human_size, see_other};
+use super::form::{FormState, Posted, ProblemLine, human_size, to_submitted_label};
 use super::require;
 use crate::page::{PageCtx, WebError};
 
@@ -130,17 +130,7 @@ async fn submit_inner(
             .submit(&account, &text, syntax, process, None, now)
             .await
         {
-            Ok(submitted) => {
-                let done = if submitted.created {
-                    "created"
-                } else {
-                    "existing"
-                };
-                return Ok(see_other(
-                    ctx,
-                    &format!("/portal/labels/{}?done={done}", submitted.label.id),
-                ));
-            }
+            Ok(submitted) => return Ok(to_submitted_label(ctx, &submitted)),
             Err(RegistryError::Invalid { message, problems }) => {
                 if problems.is_empty() {
                     form.fail_general(

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod site;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
