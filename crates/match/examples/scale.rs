@@ -2,10 +2,11 @@
 //! /proc/self/status), which criterion cannot measure:
 //!
 //! ```text
-//! cargo run --release -p iotlabel-match --example scale -- [advisories] [products] [components]
+//! cargo run --release -p iotlabel-match --example scale -- [advisories] [products] [components] [checks]
 //! ```
 //!
-//! Defaults are the issue's: 500,000 advisories, 100,000 product versions x 300 components.
+//! Defaults are the issue's: 500,000 advisories, 100,000 product versions x 300 components;
+//! ten SBOM checks after the first (more make a steadier median, and a profile of the check).
 //! Phases: build the advisory index; register the SBOMs (setup, reported for information);
 //! check one 1,000-component SBOM; import one new advisory and find its affected product
 //! versions; re-match all component instances; build the findings of a sample of product
@@ -45,6 +46,7 @@ fn main() {
     let advisories = args.first().copied().unwrap_or(500_000);
     let products = args.get(1).copied().unwrap_or(100_000);
     let components = args.get(2).copied().unwrap_or(300);
+    let checks = args.get(3).copied().unwrap_or(10).max(1) as u64;
     let packages = (advisories / 5).max(1_000);
     println!(
         "corpus: {advisories} advisories over {packages} packages; {products} product versions x {components} components; {} threads",
@@ -79,7 +81,8 @@ fn main() {
     // follow, and their median is reported too.
     let pv = ProductVersionId::new("check/1000").unwrap();
     let mut totals = Vec::new();
-    for round in 0..11u64 {
+    let mut evaluating = Vec::new();
+    for round in 0..=checks {
         let sbom = corpus.sbom(u64::MAX - round, 1_000);
         // `add_sbom`, in its two steps: evaluate the package versions, build the findings.
         let t = Instant::now();
@@ -99,13 +102,16 @@ fn main() {
             );
         } else {
             totals.push((elapsed, findings.len()));
+            evaluating.push(evaluated);
         }
         matcher.remove(&pv);
     }
     totals.sort();
+    evaluating.sort();
     println!(
-        "check one 1,000-component SBOM, ten more: median {:.2?} (min {:.2?}, max {:.2?}; {} to {} findings each)",
+        "check one 1,000-component SBOM, {checks} more: median {:.2?} (evaluating: median {:.2?}; min {:.2?}, max {:.2?}; {} to {} findings each)",
         totals[totals.len() / 2].0,
+        evaluating[evaluating.len() / 2],
         totals[0].0,
         totals[totals.len() - 1].0,
         totals.iter().map(|t| t.1).min().unwrap_or(0),

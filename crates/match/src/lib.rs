@@ -61,6 +61,6 @@ pub use matcher::{Matcher, MatcherStats};
 pub use model::{
     Changes, ComponentRef, Exploited, Finding, FindingChange, FindingStatus, ImportProblem,
     ImportReport, NotEvaluable, Phase, ProductChanges, ProductReport, ProductVersionId, Progress,
-    Unmatchable, VexSource, justification_name,
+    SeverityScore, SharedText, Unmatchable, VexSource, justification_name,
 };
 pub use products::ProductIndex;

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use iotlabel_vuln::{KevCatalog, Sbom, Severity, VexStatement, Vulnerability};
+use iotlabel_vuln::{KevCatalog, Sbom, VexStatement, Vulnerability};
 use rayon::prelude::*;
 
 use crate::advisories::AdvisoryIndex;
@@ -21,7 +21,8 @@ use crate::evaluate::{Hit, evaluate};
 use crate::exploited::KevIndex;
 use crate::model::{
     Changes, ComponentRef, Finding, FindingChange, FindingStatus, NotEvaluable, Phase,
-    ProductChanges, ProductReport, ProductVersionId, Progress, VexSource,
+    ProductChanges, ProductReport, ProductVersionId, Progress, SeverityScore, SharedText,
+    VexSource,
 };
 use crate::products::{Product, ProductIndex, Slot};
 use crate::vex;
@@ -41,9 +42,9 @@ struct Pair<'a> {
 /// What the findings of one component of a product version share, worked out once.
 struct Place<'a> {
     product: &'a Product,
-    component: Option<&'a ComponentRef>,
+    component: Option<&'a Arc<ComponentRef>>,
     /// The package key as findings show it (`PyPI/jinja2`).
-    package: &'a str,
+    package: &'a SharedText,
     /// The version matched, which explanations quote.
     version: &'a str,
 }
@@ -320,12 +321,7 @@ impl Matcher {
         let Some(key) = self.products.key_at(pv.key) else {
             return Arc::from(Vec::new());
         };
-        Arc::from(evaluate(
-            &self.advisories,
-            key,
-            pv.release.as_deref(),
-            &pv.version,
-        ))
+        evaluate(&self.advisories, key, pv.release.as_deref(), &pv.version)
     }
 
     fn evaluate_all(&self, targets: &[u32]) -> Vec<(u32, Arc<[Hit]>)> {
@@ -427,7 +423,7 @@ impl Matcher {
         };
         let template = |hit: Option<&Hit>| {
             hit.filter(|h| h.is_affected())
-                .map(|h| self.finding(&first, h))
+                .map(|h| self.finding(&first, h, &first.product.id))
         };
         let pairs: Vec<Pair<'_>> = pairs
             .into_iter()
@@ -504,7 +500,7 @@ impl Matcher {
             unmatchable: product.unmatchable.clone(),
             ..ProductReport::default()
         };
-        let packages: Vec<String> = product
+        let packages: Vec<SharedText> = product
             .slots
             .iter()
             .map(|slot| self.package_name(slot.package_version))
@@ -527,12 +523,17 @@ impl Matcher {
                 }
             }
         }
-        // A product version can have tens of thousands of findings, each a score of small
-        // allocations: built on every core, straight into their places in the vector.
+        // A product version can have tens of thousands of findings: built on every core,
+        // straight into their places in the vector. Each batch gets its own copy of the
+        // product version id, whose reference count every finding of the batch bumps: one
+        // count shared by all cores bounced between them and cost more than the copying.
         report.findings = affected
             .par_iter()
             .with_min_len(256)
-            .map(|(place, hit)| self.finding(place, hit))
+            .map_init(
+                || product.id.unshared(),
+                |id, (place, hit)| self.finding(place, hit, id),
+            )
             .collect();
         report
     }
@@ -555,14 +556,20 @@ impl Matcher {
                 let Some(slot) = product.slots.get(instance.slot as usize) else {
                     continue;
                 };
-                out.push(self.finding(&self.place(product, slot, &package), hit));
+                let place = self.place(product, slot, &package);
+                out.push(self.finding(&place, hit, &product.id));
             }
         }
         out
     }
 
     /// What the findings of one component of a product version share.
-    fn place<'a>(&'a self, product: &'a Product, slot: &Slot, package: &'a str) -> Place<'a> {
+    fn place<'a>(
+        &'a self,
+        product: &'a Product,
+        slot: &Slot,
+        package: &'a SharedText,
+    ) -> Place<'a> {
         let package_version = self.products.package_version_at(slot.package_version);
         Place {
             product,
@@ -573,11 +580,11 @@ impl Matcher {
     }
 
     /// The package key of a package version as findings show it (`PyPI/jinja2`).
-    fn package_name(&self, package_version: u32) -> String {
+    fn package_name(&self, package_version: u32) -> SharedText {
         self.products
             .package_version_at(package_version)
             .and_then(|pv| self.products.key_at(pv.key))
-            .map(|k| k.to_string())
+            .map(|k| SharedText::from(k.to_string()))
             .unwrap_or_default()
     }
 
@@ -622,32 +629,32 @@ impl Matcher {
         }
     }
 
-    /// The finding of an affected hit for one component of a product version.
-    fn finding(&self, place: &Place<'_>, hit: &Hit) -> Finding {
+    /// The finding of an affected hit for one component of a product version, whose id
+    /// (`product_version`, equal to `place.product.id`) the caller gives.
+    fn finding(&self, place: &Place<'_>, hit: &Hit, product_version: &ProductVersionId) -> Finding {
         let component = place.component.cloned().unwrap_or_default();
         let ids = hit.ids();
-        let product = place.product;
-        let (status, vex) = self.status(product, &ids, &component);
+        let (status, vex) = self.status(place.product, &ids, &component);
         Finding {
-            product_version: product.id.clone(),
-            vulnerability: hit.primary().to_owned(),
-            aliases: hit.aliases().map(str::to_owned).collect(),
-            package: place.package.to_owned(),
+            product_version: product_version.clone(),
+            vulnerability: hit.share(hit.primary()),
+            aliases: hit.aliases().map(|id| hit.share(id)).collect(),
+            package: place.package.clone(),
             component,
             status,
             vex,
-            fixed_versions: hit.fixed_owned(),
+            fixed_versions: hit.fixed_shared(),
             exploited: self.kev.exploited(&ids),
             explanation: hit.explanation(place.version),
-            decided_by: hit.record_id().to_owned(),
+            decided_by: hit.share(hit.record_id()),
             severity: hit
                 .severity()
-                .map(|(kind, score)| Severity {
-                    kind: kind.to_owned(),
-                    score: score.to_owned(),
+                .map(|(kind, score)| SeverityScore {
+                    kind: hit.share(kind),
+                    score: hit.share(score),
                 })
                 .collect(),
-            summary: hit.summary().map(str::to_owned),
+            summary: hit.summary().map(|s| hit.share(s)),
         }
     }
 
@@ -657,7 +664,7 @@ impl Matcher {
             component: self
                 .products
                 .component(slot.component)
-                .cloned()
+                .map(|c| ComponentRef::clone(c))
                 .unwrap_or_default(),
             vulnerability: hit.primary().to_owned(),
             advisory: hit.record_id().to_owned(),

@@ -1,18 +1,26 @@
 //! What the matcher hands back: findings, components it could not match or advisories it could
 //! not evaluate, and the changes an import, a KEV update or a VEX document caused. These are
-//! plain owned values (the registry stores them); the indexes keep compact forms internally.
+//! owned values (the registry stores them). A finding's texts from the advisories and its
+//! component are shared with the indexes ([`SharedText`], `Arc`): an SBOM check builds tens
+//! of thousands of findings, and copying a score of small strings into each one was half of
+//! its time.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+use iotlabel_vuln::PackageKey;
 use iotlabel_vuln::vex::{Justification, VexFormat};
-use iotlabel_vuln::{PackageKey, Severity};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Serialize, Serializer};
 
 use crate::error::{MAX_PRODUCT_VERSION_ID_BYTES, MatchError, shorten};
+
+/// Text a finding shares with the advisory index it came from: cloning it counts a reference
+/// instead of copying. It dereferences to `str`, compares with `str`, and serialises as a
+/// string.
+pub type SharedText = arcstr::Substr;
 
 /// The registry's id of a product version: opaque to the matcher, cheap to clone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -41,6 +49,11 @@ impl ProductVersionId {
     /// An id this crate chose itself (constants), which needs no checking.
     pub(crate) fn trusted(id: &'static str) -> ProductVersionId {
         ProductVersionId(id.into())
+    }
+
+    /// An equal id with its own reference count, for threads that each clone it many times.
+    pub(crate) fn unshared(&self) -> ProductVersionId {
+        ProductVersionId(Arc::from(&*self.0))
     }
 
     /// The id as text.
@@ -211,31 +224,41 @@ pub struct Finding {
     pub product_version: ProductVersionId,
     /// The vulnerability: the primary id of its alias group (its first CVE id, else its
     /// smallest id), so that GHSA, PYSEC and CVE records of one flaw are one finding.
-    pub vulnerability: String,
+    pub vulnerability: SharedText,
     /// The group's other ids, sorted.
-    pub aliases: Vec<String>,
+    pub aliases: Vec<SharedText>,
     /// The package key matched (`PyPI/jinja2`).
-    pub package: String,
-    /// The component.
-    pub component: ComponentRef,
+    pub package: SharedText,
+    /// The component (shared with the product index, which stores each distinct one once).
+    pub component: Arc<ComponentRef>,
     /// The status (VEX, else affected).
     pub status: FindingStatus,
     /// The VEX statement that set the status, if any.
     pub vex: Option<Box<VexSource>>,
     /// Versions that fix it, from the advisories' `fixed` events for this package, in version
     /// order (unparsable ones last).
-    pub fixed_versions: Vec<String>,
-    /// Known exploitation (KEV), if listed.
-    pub exploited: Option<Exploited>,
+    pub fixed_versions: Vec<SharedText>,
+    /// Known exploitation (KEV), if listed (shared with the KEV index).
+    pub exploited: Option<Arc<Exploited>>,
     /// Why the version is affected: the range event that decided, e.g. `introduced 1.2.0 <=
     /// 1.4.3 < fixed 1.4.5 (range 0, SEMVER)`.
     pub explanation: String,
     /// The advisory record whose ranges decided (the smallest id when several do).
-    pub decided_by: String,
+    pub decided_by: SharedText,
     /// Severity scores of that record as given (CVSS vectors, ...): not computed here.
-    pub severity: Vec<Severity>,
+    pub severity: Vec<SeverityScore>,
     /// That record's summary.
-    pub summary: Option<String>,
+    pub summary: Option<SharedText>,
+}
+
+/// A severity score of an advisory record, as the record gives it (the same fields as
+/// [`iotlabel_vuln::Severity`], with shared text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SeverityScore {
+    /// `CVSS_V2`, `CVSS_V3`, `CVSS_V4`, `Ubuntu`, ...
+    pub kind: SharedText,
+    /// The vector or value.
+    pub score: SharedText,
 }
 
 impl Finding {

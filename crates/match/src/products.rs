@@ -8,9 +8,11 @@
 //! fans the verdict out to its instances. Component descriptions are interned for the same
 //! reason: identical components in many SBOMs are stored once.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+// foldhash with its per-process random seed: these maps are keyed by package names, versions
+// and ids from SBOMs, and consulted for every component registered.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use iotlabel_vuln::{Component, PackageKey, Sbom, VexStatement};
 
 use crate::model::{ComponentRef, ProductVersionId, Unmatchable};
@@ -261,8 +263,8 @@ impl ProductIndex {
             .and_then(Option::as_mut)
     }
 
-    pub(crate) fn component(&self, index: u32) -> Option<&ComponentRef> {
-        self.components.get(index as usize).map(|c| &**c)
+    pub(crate) fn component(&self, index: u32) -> Option<&Arc<ComponentRef>> {
+        self.components.get(index as usize)
     }
 
     pub(crate) fn package_version_at(&self, index: u32) -> Option<&PackageVersion> {
@@ -342,7 +344,7 @@ impl ProductIndex {
                     .slots
                     .get(instance.slot as usize)
                     .and_then(|slot| self.component(slot.component));
-                if let Some(component) = component {
+                if let Some(component) = component.map(|c| &**c) {
                     out.push((&product.id, component));
                 }
             }

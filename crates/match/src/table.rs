@@ -32,10 +32,12 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use arcstr::ArcStr;
 use iotlabel_versions::{EventKind, RangeType, Scheme, Version, sort_by_version};
 
 use crate::advisories::{AdvisoryIndex, Entry, EntryRef, PreparedRecord, scheme_of};
 use crate::aliases::{GroupInfo, Ids, RecordIx};
+use crate::model::SharedText;
 
 /// A position on a package's boundary list (see the module documentation).
 type Pos = u32;
@@ -314,8 +316,8 @@ pub(crate) struct Shared {
     spans: Box<[Span]>,
     /// Severity scores: kind and score.
     severities: Box<[(Span, Span)]>,
-    /// The texts, each distinct one once, end to end.
-    texts: Box<str>,
+    /// The texts, each distinct one once, end to end; findings share them ([`Shared::share`]).
+    texts: ArcStr,
 }
 
 /// An advisory entry of the table.
@@ -387,6 +389,14 @@ impl Shared {
         self.texts
             .get(start as usize..(start as usize).saturating_add(len as usize))
             .unwrap_or_default()
+    }
+
+    /// `text` as a finding holds it: a reference into this table's texts when it is one of
+    /// them (no copy), else a copy.
+    pub fn share(&self, text: &str) -> SharedText {
+        self.texts
+            .try_substr_from(text)
+            .unwrap_or_else(|| SharedText::from(text))
     }
 
     fn strs(&self, list: (u32, u32)) -> impl Iterator<Item = &str> {
@@ -1017,7 +1027,7 @@ impl<'a> Builder<'a> {
                 events: events.into_boxed_slice(),
                 spans: spans.into_boxed_slice(),
                 severities: severities.into_boxed_slice(),
-                texts: texts.text.into_boxed_str(),
+                texts: ArcStr::from(texts.text),
             }),
             native: self.native.map(|(space, _)| space),
             semver: self.semver.map(|(space, _)| space),

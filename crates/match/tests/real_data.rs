@@ -130,7 +130,7 @@ fn aliases_make_one_finding_per_vulnerability() {
     assert_eq!(ids_of(&report.findings, "dask"), ["CVE-2021-42343"]);
     let f = finding(&report.findings, "distributed", "CVE-2021-42343");
     assert_eq!(f.decided_by, "PYSEC-2021-871");
-    assert!(f.aliases.contains(&"PYSEC-2021-387".to_owned()));
+    assert!(f.aliases.iter().any(|a| a == "PYSEC-2021-387"));
 
     // The incremental alias graph agrees with the one-pass grouping of the vuln crate.
     let active: Vec<Vulnerability> = pypi()

@@ -669,7 +669,7 @@ impl Registry {
             let mut upsert = Vec::new();
             let mut seen = BTreeSet::new();
             for f in &findings {
-                let key = (f.component.reference.clone(), f.vulnerability.clone());
+                let key = (f.component.reference.clone(), f.vulnerability.to_string());
                 if !seen.insert(key.clone()) {
                     continue;
                 }
@@ -757,7 +757,7 @@ impl Registry {
                     .unwrap_or(grace);
                 let vulnerabilities: Vec<String> = rule
                     .iter()
-                    .map(|f| f.vulnerability.clone())
+                    .map(|f| f.vulnerability.to_string())
                     .collect::<BTreeSet<_>>()
                     .into_iter()
                     .collect();

@@ -395,7 +395,7 @@ fn finding(f: &Finding) -> Vulnerability {
     };
     let mut properties = vec![Property {
         name: "iotlabel:decidedBy",
-        value: f.decided_by.clone(),
+        value: f.decided_by.to_string(),
     }];
     if let Some(e) = &f.exploited {
         properties.push(Property {
@@ -430,7 +430,7 @@ fn finding(f: &Finding) -> Vulnerability {
             .aliases
             .iter()
             .map(|a| Reference {
-                id: a.clone(),
+                id: a.to_string(),
                 source: source_of(a),
             })
             .collect(),
@@ -440,10 +440,14 @@ fn finding(f: &Finding) -> Vulnerability {
             .filter(|s| !s.score.trim().is_empty())
             .map(|s| Rating {
                 method: rating_method(&s.kind, &s.score),
-                vector: s.score.clone(),
+                vector: s.score.to_string(),
             })
             .collect(),
-        description: f.summary.clone().filter(|s| !s.trim().is_empty()),
+        description: f
+            .summary
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_owned),
         recommendation: (!f.fixed_versions.is_empty()).then(|| {
             format!(
                 "Upgrade {} to a fixed version: {}",

@@ -163,7 +163,7 @@ pub fn ids_of(findings: &[Finding], reference: &str) -> Vec<String> {
     let mut ids: Vec<String> = findings
         .iter()
         .filter(|f| f.component.reference == reference)
-        .map(|f| f.vulnerability.clone())
+        .map(|f| f.vulnerability.to_string())
         .collect();
     ids.sort();
     ids
