@@ -11,6 +11,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use foldhash::{HashMap, HashMapExt};
+
 use iotlabel_vuln::{KevCatalog, Sbom, VexStatement, Vulnerability};
 use rayon::prelude::*;
 
@@ -22,7 +24,7 @@ use crate::exploited::KevIndex;
 use crate::model::{
     Changes, ComponentRef, Finding, FindingChange, FindingStatus, NotEvaluable, Phase,
     ProductChanges, ProductReport, ProductVersionId, Progress, SeverityScore, SharedText,
-    VexSource,
+    VexSource, detach,
 };
 use crate::products::{Product, ProductIndex, Slot};
 use crate::vex;
@@ -434,20 +436,43 @@ impl Matcher {
                 new_finding: template(n),
             })
             .collect();
+        // Each batch copies from its own copy of the templates, and of the components (one
+        // interned component is in thousands of product versions): their reference counts,
+        // bumped by every finding copied, would otherwise bounce between the cores.
+        let detached = || {
+            let pairs: Vec<Pair<'_>> = pairs
+                .iter()
+                .map(|p| Pair {
+                    old: p.old,
+                    new: p.new,
+                    old_finding: p.old_finding.as_ref().map(Finding::detached),
+                    new_finding: p.new_finding.as_ref().map(Finding::detached),
+                })
+                .collect();
+            let components: HashMap<u32, Arc<ComponentRef>> = HashMap::new();
+            (detach(&package), pairs, components)
+        };
         changes.par_extend(
             pv.instances
                 .par_iter()
                 .with_min_len(64)
-                .filter_map(|instance| {
+                .map_init(detached, |(package, pairs, components), instance| {
                     let product = self.products.product(instance.product)?;
                     let slot = product.slots.get(instance.slot as usize)?;
-                    let place = self.place(product, slot, &package);
+                    let mut place = self.place(product, slot, package);
+                    if let Some(shared) = place.component {
+                        let own = components
+                            .entry(slot.component)
+                            .or_insert_with(|| Arc::new(ComponentRef::clone(shared)));
+                        place.component = Some(own);
+                    }
                     let mut entry = ProductChanges::default();
-                    for pair in &pairs {
+                    for pair in pairs.iter() {
                         self.diff_one(&place, slot, pair, &mut entry);
                     }
                     (!entry.is_empty()).then(|| (product.id.clone(), entry))
-                }),
+                })
+                .flatten(),
         );
     }
 
@@ -531,7 +556,7 @@ impl Matcher {
             .par_iter()
             .with_min_len(256)
             .map_init(
-                || product.id.unshared(),
+                || product.id.detached(),
                 |id, (place, hit)| self.finding(place, hit, id),
             )
             .collect();

@@ -22,6 +22,12 @@ use crate::error::{MAX_PRODUCT_VERSION_ID_BYTES, MatchError, shorten};
 /// string.
 pub type SharedText = arcstr::Substr;
 
+/// An equal text with its own reference count, for a thread that clones it many times: one
+/// count bumped from every core bounces between them and costs more than a copy.
+pub(crate) fn detach(text: &SharedText) -> SharedText {
+    SharedText::from(text.as_str())
+}
+
 /// The registry's id of a product version: opaque to the matcher, cheap to clone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ProductVersionId(Arc<str>);
@@ -51,8 +57,8 @@ impl ProductVersionId {
         ProductVersionId(id.into())
     }
 
-    /// An equal id with its own reference count, for threads that each clone it many times.
-    pub(crate) fn unshared(&self) -> ProductVersionId {
+    /// An equal id with its own reference count (see [`detach`]).
+    pub(crate) fn detached(&self) -> ProductVersionId {
         ProductVersionId(Arc::from(&*self.0))
     }
 
@@ -266,6 +272,28 @@ impl Finding {
     /// vulnerability.
     pub fn identity(&self) -> (&str, &str) {
         (&self.component.reference, &self.vulnerability)
+    }
+
+    /// An equal finding whose texts have their own reference counts, for a thread that copies
+    /// it many times (see [`SharedText`]).
+    pub(crate) fn detached(&self) -> Finding {
+        Finding {
+            vulnerability: detach(&self.vulnerability),
+            aliases: self.aliases.iter().map(detach).collect(),
+            package: detach(&self.package),
+            fixed_versions: self.fixed_versions.iter().map(detach).collect(),
+            decided_by: detach(&self.decided_by),
+            severity: self
+                .severity
+                .iter()
+                .map(|s| SeverityScore {
+                    kind: detach(&s.kind),
+                    score: detach(&s.score),
+                })
+                .collect(),
+            summary: self.summary.as_ref().map(detach),
+            ..self.clone()
+        }
     }
 }
 
