@@ -77,8 +77,8 @@ fn main() {
     );
 
     // The first check in a fresh process pays for cold caches and first-touch page faults;
-    // a registry checks SBOMs in a warm process, so ten more (other SBOMs of the same shape)
-    // follow, and their median is reported too.
+    // a registry checks SBOMs in a warm process, so more checks (other SBOMs of the same
+    // shape; ten, or the fourth argument) follow, and their median is reported too.
     let pv = ProductVersionId::new("check/1000").unwrap();
     let mut totals = Vec::new();
     let mut evaluating = Vec::new();

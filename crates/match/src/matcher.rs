@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
-
 use iotlabel_vuln::{KevCatalog, Sbom, VexStatement, Vulnerability};
 use rayon::prelude::*;
 
