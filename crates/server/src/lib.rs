@@ -65,6 +65,10 @@ pub fn app_with_pages(state: AppState, pages: Router<AppState>) -> Router {
         // A declaration in JSON is escaped text: allow twice the upload size for the envelope.
         .layer(DefaultBodyLimit::max(upload.saturating_mul(2)))
         .layer(middleware::from_fn_with_state(
+            upload.saturating_mul(2),
+            refuse_declared_oversize,
+        ))
+        .layer(middleware::from_fn_with_state(
             state.clone(),
             guard::rate_limit,
         ))
@@ -109,6 +113,34 @@ async fn sqlx_ping(state: &AppState) -> bool {
     iotlabel_registry::store::account_count(&state.registry().db.pool)
         .await
         .is_ok()
+}
+
+/// Answers 413 before reading a body whose declared `Content-Length` is over `limit`, so a
+/// client is not made to send megabytes only to be refused (and sees the answer rather than a
+/// connection closed under its upload). Bodies without a length meet `DefaultBodyLimit` as
+/// they stream.
+async fn refuse_declared_oversize(
+    State(limit): State<usize>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(length) if length > limit as u64 => Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            format!(
+                "the request body is {length} bytes; this registry accepts at most {limit} bytes \
+                 in one request"
+            ),
+        )
+        .into_response(),
+        _ => next.run(request).await,
+    }
 }
 
 /// Headers every response carries: no MIME sniffing, no framing, no referrers, nothing to run.

@@ -97,6 +97,9 @@ impl fmt::Display for Position {
         }
         if !self.path.is_empty() {
             write!(f, "{sep}at `{}`", self.path)?;
+        } else if self.line.is_none() {
+            // Messages read "FILE: PLACE: problem"; an empty place would leave "FILE: : ...".
+            f.write_str("whole document")?;
         }
         Ok(())
     }

@@ -351,4 +351,10 @@ fn documents_that_are_not_sboms_are_refused_with_a_reason() {
     let kev = std::fs::read(shared_file("data/kev/known_exploited_vulnerabilities.json")).unwrap();
     let err = sbom::parse(&kev, &origin, &limits).unwrap_err();
     assert!(err.to_string().contains("not an SBOM"), "{err}");
+    // The place is named even when it is the whole document, never left empty.
+    assert!(
+        err.to_string()
+            .starts_with("<t>: whole document: not an SBOM"),
+        "{err}"
+    );
 }
