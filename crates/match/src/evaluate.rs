@@ -138,6 +138,14 @@ impl Hit {
         }
     }
 
+    /// Reads ahead what building this hit's finding will read (see [`Shared::warm`]).
+    pub fn warm(&self) -> u8 {
+        match &self.outcome {
+            Outcome::Affected { pos, why, .. } => self.shared.warm(self.group, *pos, why),
+            Outcome::NotEvaluable { .. } => 0,
+        }
+    }
+
     /// Why `version` (the package version the hit was computed for) is affected, e.g.
     /// `introduced 1.2.0 <= 1.4.3 < fixed 1.4.5 (range 0, SEMVER)`; empty if it is not.
     pub fn explanation(&self, version: &str) -> String {

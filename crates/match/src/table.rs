@@ -552,6 +552,46 @@ impl Shared {
     }
 }
 
+impl Shared {
+    /// Reads a byte of every text a finding of vulnerability `g`, decided by the entry at
+    /// `pos` as `why` says, will hold, and folds them into one (for `black_box`). Building
+    /// a finding copies none of these texts, but slicing them reads them, and they lie
+    /// scattered over tables of tens of kilobytes that evaluation did not touch: one finding
+    /// at a time, each is a wait on memory. Read ahead for a batch of findings, in a loop
+    /// whose rounds do not wait for each other, the waits overlap.
+    pub fn warm(&self, g: u32, pos: u32, why: &Why) -> u8 {
+        let bytes = self.texts.as_bytes();
+        let at = |(start, _): Span| bytes.get(start as usize).copied().unwrap_or(0);
+        let list = |list: (u32, u32)| {
+            slice(&self.spans, list)
+                .iter()
+                .fold(0, |acc, s| acc ^ at(*s))
+        };
+        let mut folded = 0;
+        if let Some(group) = self.groups.get(g as usize) {
+            folded ^= at(group.primary) ^ list(group.aliases) ^ list(group.fixed);
+        }
+        if let Some(entry) = self.entries.get(pos as usize) {
+            folded ^= at(entry.id) ^ entry.summary.map_or(0, at);
+            for (kind, score) in slice(&self.severities, entry.severity) {
+                folded ^= at(*kind) ^ at(*score);
+            }
+        }
+        if let Why::Range {
+            range,
+            introduced,
+            upper,
+        } = why
+        {
+            let event = |e: u32| self.events.get(e as usize).map_or(0, |e| at(e.text));
+            folded ^= self.ranges.get(*range as usize).map_or(0, |r| r.raw as u8)
+                ^ event(*introduced)
+                ^ upper.map_or(0, event);
+        }
+        folded
+    }
+}
+
 /// The located component version.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Located {
