@@ -183,7 +183,10 @@ pub enum ErrorKind {
         at: Position,
     },
     /// A JSON, YAML or XML syntax error, or a value of the wrong type where one is required.
-    #[error("{origin}: {at}: {message}")]
+    #[error(
+        "{origin}: {at}: {message}; correct the document at that place (a file cut short \
+         fails at its end; check that it was copied whole)"
+    )]
     Syntax {
         /// The document.
         origin: Origin,

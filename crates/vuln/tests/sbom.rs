@@ -357,4 +357,13 @@ fn documents_that_are_not_sboms_are_refused_with_a_reason() {
             .starts_with("<t>: whole document: not an SBOM"),
         "{err}"
     );
+    // A document cut short is placed at its end, and the message says what to do.
+    let err = sbom::parse(b"{\"bomFormat\": \"CycloneDX\",\n", &origin, &limits).unwrap_err();
+    let message = err.to_string();
+    assert!(message.starts_with("<t>: line 2"), "{message}");
+    assert!(message.contains("EOF while parsing"), "{message}");
+    assert!(
+        message.contains("check that it was copied whole"),
+        "{message}"
+    );
 }
