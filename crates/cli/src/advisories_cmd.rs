@@ -184,10 +184,12 @@ fn describe(name: &str, a: &Value) -> String {
             line.push_str(&format!("; {what}: {l}"));
         }
     }
-    let problems = len("problems");
-    if problems > 0 {
+    // Notes are not failures: most say that a GIT commit range was left unevaluated while the
+    // record's version ranges beside it were used. The first one shows what they are like.
+    let notes = len("problems");
+    if let Some(first) = a["problems"].get(0).and_then(Value::as_str) {
         line.push_str(&format!(
-            "; {problems} records had problems (see the API answer)"
+            "; {notes} notes on parts of records that cannot be matched (the API answer's `problems` lists them; the first: {first})"
         ));
     }
     line

@@ -178,9 +178,17 @@ fn parse_advisories(
     bytes: &[u8],
     limits: &Limits,
 ) -> Result<(String, Vec<Vulnerability>), RegistryError> {
-    if bytes.starts_with(b"PK\x03\x04") {
+    // A zip opens with a local file header, or, when it holds nothing, with the end of its
+    // central directory; either way it is read as a zip, so an empty one is named as such.
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         let load = iotlabel_vuln::load_osv_zip_bytes(bytes, Path::new("upload.zip"), limits)
             .map_err(|e| invalid_document("the OSV zip dump", e))?;
+        if load.records.is_empty() {
+            return Err(RegistryError::invalid(format!(
+                "the OSV zip dump holds no OSV records ({} of its entries are not .json, .yaml or .yml files); zip the record files themselves",
+                load.skipped.len()
+            )));
+        }
         return Ok(("osv".into(), load.records));
     }
     let head = &bytes[..bytes.len().min(64 * 1024)];

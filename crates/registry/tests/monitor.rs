@@ -343,6 +343,21 @@ async fn bad_documents_and_strangers_change_nothing(on: On) {
         .await
         .unwrap_err();
     assert_eq!(e.status(), 422);
+    // An empty zip (what zipping a folder of the wrong files gives) is named as a zip holding
+    // no records, not mistaken for a JSON document with a bad first character.
+    let mut empty_zip = b"PK\x05\x06".to_vec();
+    empty_zip.extend([0u8; 18]);
+    let e = f
+        .registry
+        .import_advisories(&f.operator, empty_zip, now())
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), 422);
+    assert!(
+        e.to_string()
+            .contains("the OSV zip dump holds no OSV records"),
+        "{e}"
+    );
     // VEX before an SBOM is a conflict, not a silent no-op.
     let e = f
         .registry
