@@ -178,9 +178,7 @@ fn parse_advisories(
     bytes: &[u8],
     limits: &Limits,
 ) -> Result<(String, Vec<Vulnerability>), RegistryError> {
-    // A zip opens with a local file header, or, when it holds nothing, with the end of its
-    // central directory; either way it is read as a zip, so an empty one is named as such.
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+    if iotlabel_vuln::looks_like_zip(bytes) {
         let load = iotlabel_vuln::load_osv_zip_bytes(bytes, Path::new("upload.zip"), limits)
             .map_err(|e| invalid_document("the OSV zip dump", e))?;
         if load.records.is_empty() {

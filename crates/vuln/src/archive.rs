@@ -13,6 +13,13 @@ use crate::input::Limits;
 /// compress well.
 const RATIO_FLOOR: u64 = 1024 * 1024;
 
+/// Whether `bytes` start like a zip archive: with a local file header, or, for an archive
+/// holding nothing, with the end of its central directory. Uploads carry no file name, so
+/// this is how a zip dump is told from a JSON or YAML document.
+pub fn looks_like_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
+}
+
 /// Calls `f` with the name and bytes of every file entry, in archive order. Directory entries
 /// are skipped; nested archives are reported to `f` like other files (callers skip them).
 pub(crate) fn for_each_entry(
@@ -191,6 +198,17 @@ fn check_name(name: &str, origin: &Origin) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zips_are_told_from_documents_by_their_first_bytes() {
+        let mut empty = b"PK\x05\x06".to_vec();
+        empty.extend([0u8; 18]);
+        assert!(looks_like_zip(&empty));
+        assert!(looks_like_zip(b"PK\x03\x04 rest of a zip"));
+        for document in [&b"{\"id\": \"PYSEC-1\"}"[..], b"id: PYSEC-1\n", b"PK", b""] {
+            assert!(!looks_like_zip(document), "{document:?}");
+        }
+    }
 
     #[test]
     fn names() {

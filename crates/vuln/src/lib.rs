@@ -44,6 +44,7 @@ pub use advisory::model::{
     Severity, Vulnerability, normalise_cwe,
 };
 pub use advisory::{OsvLoad, Skipped, load_osv, load_osv_zip_bytes};
+pub use archive::looks_like_zip;
 pub use ecosystem::{Ecosystem, PackageKey};
 pub use error::{Error, ErrorKind, Origin, Position, Warning};
 pub use input::Limits;
